@@ -1,0 +1,52 @@
+"""What a bound chat is for. One chat, one purpose (clauses 3.2–3.4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ChatPurpose(StrEnum):
+    STAFF = "staff"  # «Учительская»: all teachers; administrators issue commands here (3.2)
+    ADMINISTRATION = "administration"  # the director with deputies (3.2, second list)
+    CLASS_STUDENTS = "class_students"  # a class teacher's chat with students (3.3)
+    CLASS_PARENTS = "class_parents"  # a class teacher's chat with parents (3.3)
+    SUBJECT = "subject"  # a subject group of a class (3.4)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatBinding:
+    purpose: ChatPurpose
+    """What the chat is for."""
+    class_label: str | None = None
+    """«5А» for class and subject chats."""
+    subject: str | None = None
+    """«физика» for subject chats."""
+
+    def title(self) -> str:
+        """A short Russian name of the purpose, for replies and lists."""
+        match self.purpose:
+            case ChatPurpose.STAFF:
+                return "Учительская"
+            case ChatPurpose.ADMINISTRATION:
+                return "чат руководства"
+            case ChatPurpose.CLASS_STUDENTS:
+                return f"чат учеников {self.class_label}"
+            case ChatPurpose.CLASS_PARENTS:
+                return f"чат родителей {self.class_label}"
+            case ChatPurpose.SUBJECT:
+                return f"{self.class_label} {self.subject}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class BoundChat:
+    peer_id: int
+    """2000000000 + chat_id."""
+    binding: ChatBinding
+    """What the chat is for."""
+    bound_by: int
+    """Who bound it (audited as well)."""
+
+
+def is_group_chat(peer_id: int) -> bool:
+    return peer_id > 2_000_000_000

@@ -1,0 +1,168 @@
+"""The `schoolbot` command: run, sandbox, migrate, check-config, check."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from bot.config import Settings, load_settings
+from bot.errors import ConfigError
+
+NO_TOKEN_MESSAGE = """\
+Не задан токен сообщества ВКонтакте (vk.token).
+Укажите его в файле конфигурации ([vk] token = "...") или в переменной окружения SCHOOLBOT_VK__TOKEN,
+либо положите в файл вне репозитория и укажите путь в vk.token_file.
+Попробовать бота без ВКонтакте можно локально: schoolbot sandbox
+
+No VK community token is set (vk.token). Put it in the config file, in SCHOOLBOT_VK__TOKEN,
+or in a file outside the repository named by vk.token_file.
+To try the bot locally without VK, run: schoolbot sandbox"""
+
+EXIT_CONFIG = 2
+EXIT_BAD_TOKEN = 3
+EXIT_ACCESS = 4
+
+
+def _load(path: str | None) -> Settings:
+    return load_settings(Path(path) if path else None)
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    try:
+        settings = _load(args.path)
+    except ConfigError as error:
+        print("Ошибки в конфигурации (configuration errors):", file=sys.stderr)
+        for line in error.lines:
+            print(f"  {line}", file=sys.stderr)
+        return EXIT_CONFIG
+    warnings = []
+    if not settings.vk.resolved_token().get_secret_value():
+        warnings.append("vk.token: не задан — `schoolbot run` не запустится (можно задать SCHOOLBOT_VK__TOKEN)")
+    if not settings.school.admins:
+        warnings.append("school.admins: список пуст — никто не сможет привязать чаты (п. 3.1)")
+    for line in warnings:
+        print(f"  предупреждение: {line}")
+    print("Конфигурация в порядке (configuration OK).")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from storage.db import Database, SchemaTooNew
+
+    try:
+        settings = _load(args.config)
+    except ConfigError as error:
+        print("\n".join(error.lines), file=sys.stderr)
+        return EXIT_CONFIG
+
+    async def migrate() -> list[int]:
+        db = await Database.open(settings.storage.path)
+        try:
+            return await db.migrate()
+        finally:
+            await db.close()
+
+    try:
+        applied = asyncio.run(migrate())
+    except SchemaTooNew as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
+    print(f"Применено миграций: {len(applied)} {applied if applied else ''}".strip())
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.app import BotApp
+    from bot.logs import setup_logging
+    from bot.vk.longpoll import AccessDenied, BadToken
+    from storage.db import SchemaTooNew
+
+    try:
+        settings = _load(args.config)
+        token = settings.vk.resolved_token().get_secret_value()
+    except ConfigError as error:
+        print("\n".join(error.lines), file=sys.stderr)
+        return EXIT_CONFIG
+    if not token:
+        print(NO_TOKEN_MESSAGE, file=sys.stderr)
+        return EXIT_CONFIG
+    setup_logging(settings.logging.level, [token])
+
+    async def run() -> None:
+        app = BotApp(settings)
+        try:
+            await app.start()
+            await app.run()
+        finally:
+            await app.stop()
+
+    try:
+        asyncio.run(run())
+    except BadToken:
+        print("ВКонтакте отклонил токен (ошибка 5): проверьте vk.token. VK rejected the token (error 5).", file=sys.stderr)
+        return EXIT_BAD_TOKEN
+    except AccessDenied as error:
+        print(f"Нет доступа к Bots Long Poll API: {error}. Включите Long Poll API в настройках сообщества "
+              "и проверьте права токена. (No access to Bots Long Poll.)", file=sys.stderr)
+        return EXIT_ACCESS
+    except SchemaTooNew as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from bot.sandbox.runner import run_sandbox
+
+    return run_sandbox(script=Path(args.script) if args.script else None)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from bot.moderation.jsonl_cli import check_jsonl_command, check_text_command
+
+    if args.jsonl:
+        return check_jsonl_command(sys.stdin, sys.stdout)
+    if not args.text:
+        print("Укажите текст: schoolbot check \"текст сообщения\" (или --jsonl для потока JSON-строк)", file=sys.stderr)
+        return EXIT_CONFIG
+    return check_text_command(" ".join(args.text), sys.stdout)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="schoolbot", description="Бот школы для VK Мессенджера (Сферум)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="запустить бота с ВКонтакте (Bots Long Poll)")
+    run.add_argument("--config", help="путь к config.toml")
+    run.set_defaults(func=cmd_run)
+
+    sandbox = sub.add_parser("sandbox", help="попробовать бота локально, без ВКонтакте")
+    sandbox.add_argument("--script", help="проиграть сценарий из файла и напечатать переписку")
+    sandbox.set_defaults(func=cmd_sandbox)
+
+    migrate = sub.add_parser("migrate", help="применить миграции базы данных")
+    migrate.add_argument("--config", help="путь к config.toml")
+    migrate.set_defaults(func=cmd_migrate)
+
+    check_config = sub.add_parser("check-config", help="проверить файл конфигурации")
+    check_config.add_argument("path", nargs="?", help="путь к config.toml")
+    check_config.set_defaults(func=cmd_check_config)
+
+    check = sub.add_parser("check", help="проверить текст по правилам модерации (п. 4.5, 4.6)")
+    check.add_argument("text", nargs="*")
+    check.add_argument("--jsonl", action="store_true", help="читать JSON-строки {\"text\": ...} из stdin")
+    check.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

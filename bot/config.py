@@ -1,0 +1,148 @@
+"""Configuration: a TOML file, every value overridable from SCHOOLBOT_* environment variables.
+
+Secrets are SecretStr so that they never reach a log or a repr. The token may also
+come from a file outside the repository (`vk.token_file`).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from bot.errors import ConfigError
+from bot.roles import Role
+
+REAL_VK_API_URL = "https://api.vk.ru/method/"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class VkConfig(_Section):
+    token: SecretStr = SecretStr("")
+    token_file: Path | None = None  # a file outside the repo holding the token
+    group_id: int = Field(default=0, ge=0)  # 0 = ask VK (groups.getById) on start
+    api_url: str = REAL_VK_API_URL
+    api_version: str = "5.199"
+    rate_limit: int = Field(default=20, ge=1, le=20)  # VK allows 20 requests/s per community token
+    longpoll_wait: int = Field(default=25, ge=1, le=90)
+    retry_attempts: int = Field(default=5, ge=1, le=20)
+    retry_base_delay: float = Field(default=0.5, gt=0, le=30)
+
+    @field_validator("api_url")
+    @classmethod
+    def _url_ends_with_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value if value.endswith("/") else value + "/"
+
+    def resolved_token(self) -> SecretStr:
+        """The token from `token`, else from `token_file`; empty when neither is set."""
+        if self.token.get_secret_value():
+            return self.token
+        if self.token_file is not None:
+            try:
+                return SecretStr(self.token_file.read_text(encoding="utf-8").strip())
+            except OSError as error:
+                raise ConfigError([f"vk.token_file: не удалось прочитать файл ({error.strerror})"]) from error
+        return SecretStr("")
+
+
+class SchoolConfig(_Section):
+    name: str = "МБОУ «СШ № 56»"
+    admins: list[int] = Field(default_factory=list)  # administrators named in the director's order (3.1)
+    admin_contact: str = ""  # shown by /support: how to reach the school's administrator
+    timezone: str = "Europe/Moscow"
+
+    @field_validator("admins")
+    @classmethod
+    def _positive_ids(cls, value: list[int]) -> list[int]:
+        bad = [v for v in value if v <= 0]
+        if bad:
+            raise ValueError(f"VK user ids are positive numbers, got {bad}")
+        return value
+
+
+class StorageConfig(_Section):
+    path: Path = Path("schoolbot.sqlite3")
+
+
+class InvitesConfig(_Section):
+    ttl_days: float = Field(default=7, gt=0, le=90)
+    single_use_roles: list[Role] = Field(
+        default_factory=lambda: [Role.TEACHER, Role.ADMINISTRATION, Role.CLASS_TEACHER]
+    )
+    needs_approval: bool = True
+    remove_strangers: bool = False  # remove people who enter a bound chat without a membership
+
+
+class RegistryConfig(_Section):
+    path: Path | None = None  # None = the built-in list of the 13 services
+
+
+class LoggingConfig(_Section):
+    level: str = "INFO"
+
+
+class Settings(BaseSettings):
+    """The whole configuration. Environment (SCHOOLBOT_VK__TOKEN, …) wins over the file."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SCHOOLBOT_", env_nested_delimiter="__", extra="forbid", nested_model_default_partial_update=True
+    )
+
+    vk: VkConfig = Field(default_factory=VkConfig)
+    school: SchoolConfig = Field(default_factory=SchoolConfig)
+    storage: StorageConfig = Field(default_factory=StorageConfig)
+    invites: InvitesConfig = Field(default_factory=InvitesConfig)
+    registry: RegistryConfig = Field(default_factory=RegistryConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The TOML file arrives as init kwargs; the environment must override it.
+        return (env_settings, init_settings)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as file:
+            return tomllib.load(file)
+    except FileNotFoundError as error:
+        raise ConfigError([f"{path}: файл не найден (file not found)"]) from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError([f"{path}: ошибка синтаксиса TOML: {error}"]) from error
+
+
+def load_settings(path: Path | None) -> Settings:
+    """Load the file (if any) plus the environment; ConfigError lists every problem."""
+    data = read_toml(path) if path is not None else {}
+    try:
+        return Settings(**data)
+    except ValidationError as error:
+        raise ConfigError(describe_validation_error(error, path)) from None
+
+
+def describe_validation_error(error: ValidationError, path: Path | None) -> list[str]:
+    where = f"{path}: " if path is not None else ""
+    lines = []
+    for item in error.errors():
+        key = ".".join(str(part) for part in item["loc"])
+        shown = "" if "token" in key else f" (получено: {item.get('input')!r})"
+        if item["type"] == "extra_forbidden":
+            lines.append(f"{where}{key}: неизвестный ключ (unknown key)")
+        else:
+            lines.append(f"{where}{key}: {item['msg']}{shown}")
+    return lines

@@ -1,0 +1,1 @@
+"""Local stand-ins for external services (the VK Bots API emulator) for tests and the sandbox."""

@@ -1,0 +1,152 @@
+"""The sandbox world: the emulator with a small school in it, and the real bot talking to it over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bot.app import BotApp
+from bot.config import Settings
+from bot.roles import Role
+from bot.sandbox.emulator import VkEmulator
+from bot.services import utc_now
+
+GROUP_ID = 56
+
+
+@dataclass(frozen=True, kw_only=True)
+class Character:
+    key: str
+    """What scripts and the console call them: admin, teacher, parent, student, stranger."""
+    vk_id: int
+    first_name: str
+    last_name: str
+    role: Role | None
+    """The role the sandbox starts them with (the admin's comes from config)."""
+    title: str
+    """How the transcript labels them."""
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+CAST = (
+    Character(key="admin", vk_id=1001, first_name="Анна", last_name="Смирнова", role=None, title="администратор"),
+    Character(key="teacher", vk_id=1002, first_name="Мария", last_name="Петрова", role=Role.TEACHER, title="учитель"),
+    Character(key="parent", vk_id=1003, first_name="Ольга", last_name="Иванова", role=Role.PARENT, title="родитель"),
+    Character(key="student", vk_id=1004, first_name="Петя", last_name="Иванов", role=Role.STUDENT, title="ученик 5А"),
+    Character(key="stranger", vk_id=1005, first_name="Игорь", last_name="Незнакомов", role=None, title="посторонний"),
+)
+CHATS = {
+    # key: (title, member keys)
+    "staff": ("Учительская", ["admin", "teacher"]),
+    "5a-parents": ("5А — родители", ["admin", "teacher", "parent"]),
+    "5a-students": ("5А — ученики", ["admin", "teacher", "student"]),
+}
+
+
+class SandboxSettings(Settings):
+    """The sandbox's settings ignore SCHOOLBOT_* variables: a real token must never reach the emulator."""
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, **other_sources):  # type: ignore[no-untyped-def,override]
+        return (init_settings,)
+
+
+class SandboxWorld:
+    def __init__(self, *, clock: Callable[[], datetime] = utc_now, settings_overrides: dict[str, dict[str, Any]] | None = None) -> None:
+        self.emulator = VkEmulator(group_id=GROUP_ID, screen_name="school56")
+        self._tmp = tempfile.TemporaryDirectory(prefix="schoolbot-sandbox-")
+        self._clock = clock
+        self._overrides = settings_overrides or {}
+        self.app: BotApp | None = None
+        self.chat_peers: dict[str, int] = {}
+        self.cast = {c.key: c for c in CAST}
+        self._poll_task: asyncio.Task[None] | None = None
+
+    def character(self, key: str) -> Character:
+        if key not in self.cast:
+            raise KeyError(f"нет такого участника: {key} (есть: {', '.join(self.cast)})")
+        return self.cast[key]
+
+    def by_id(self, vk_id: int) -> Character | None:
+        return next((c for c in CAST if c.vk_id == vk_id), None)
+
+    def chat_title(self, peer_id: int) -> str:
+        for key, peer in self.chat_peers.items():
+            if peer == peer_id:
+                return CHATS[key][0]
+        character = self.by_id(peer_id)
+        return f"ЛС: {character.name} ↔ бот" if character else f"peer {peer_id}"
+
+    async def start(self) -> None:
+        await self.emulator.start()
+        for c in CAST:
+            self.emulator.add_user(c.vk_id, c.first_name, c.last_name)
+        for key, (title, members) in CHATS.items():
+            ids = [self.cast[m].vk_id for m in members]
+            self.chat_peers[key] = self.emulator.add_chat(title, ids, admins=[self.cast["admin"].vk_id])
+        values: dict[str, dict[str, Any]] = {
+            "vk": {"token": "sandbox-token", "group_id": GROUP_ID, "api_url": self.emulator.api_url,
+                   "longpoll_wait": 1, "retry_base_delay": 0.05},
+            "school": {"admins": [self.cast["admin"].vk_id], "admin_contact": "Анна Смирнова, кабинет 12"},
+            "storage": {"path": Path(self._tmp.name) / "sandbox.sqlite3"},
+        }
+        for section, overrides in self._overrides.items():
+            values.setdefault(section, {}).update(overrides)
+        settings = SandboxSettings(**values)
+        self.app = BotApp(settings, clock=self._clock)
+        await self.app.start()
+        assert self.app.services is not None
+        for c in CAST:
+            if c.role is not None:
+                await self.app.services.people.grant(c.vk_id, c.role, granted_by=0, now=self._clock())
+        self._poll_task = asyncio.create_task(self.app.run())
+        waiter = asyncio.create_task(self.app.polling.wait())
+        await asyncio.wait({waiter, self._poll_task}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+        if self._poll_task.done():
+            waiter.cancel()
+            self._poll_task.result()  # the bot could not start: show why
+
+    async def settle(self, handled_before: int, timeout: float = 10.0) -> None:
+        """Wait until the bot has handled the injected event and nothing follows it for a moment
+        (effects of effects, such as a kick notice, arrive by long poll too)."""
+        assert self.app is not None and self.app.dispatcher is not None
+        dispatcher = self.app.dispatcher
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            if self._poll_task is not None and self._poll_task.done():
+                self._poll_task.result()  # surface why the bot stopped
+            if dispatcher.handled > handled_before:
+                await dispatcher.wait_idle()
+                quiet_since = dispatcher.handled
+                await asyncio.sleep(0.2)
+                await dispatcher.wait_idle()
+                if dispatcher.handled == quiet_since:
+                    return
+            await asyncio.sleep(0.02)
+
+    @property
+    def handled(self) -> int:
+        assert self.app is not None and self.app.dispatcher is not None
+        return self.app.dispatcher.handled
+
+    async def stop(self) -> None:
+        if self._poll_task is not None:
+            self._poll_task.cancel()
+            try:
+                await self._poll_task
+            except (asyncio.CancelledError, Exception):
+                pass
+        if self.app is not None:
+            await self.app.stop()
+        await self.emulator.stop()
+        self._tmp.cleanup()
+

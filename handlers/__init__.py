@@ -1,0 +1,1 @@
+"""Thin vkbottle labelers, one module per feature: parse the event, call the core, reply."""

@@ -1,0 +1,64 @@
+"""The append-only audit log of administrative actions (the table refuses UPDATE and DELETE)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from storage.db import Database
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditEntry:
+    id: int
+    """Row id, increasing."""
+    at: str
+    """ISO time of the action."""
+    actor_id: int
+    """Who acted."""
+    action: str
+    """What, e.g. 'bind_chat', 'bind_chat_denied'."""
+    target_id: int | None
+    """On whom, if on a person."""
+    peer_id: int | None
+    """In which chat, if any."""
+    details: dict[str, Any]
+    """Action-specific facts (never message texts or personal data)."""
+
+
+class AuditLog:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def record(
+        self,
+        *,
+        actor_id: int,
+        action: str,
+        now: datetime,
+        target_id: int | None = None,
+        peer_id: int | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> int:
+        return await self._db.execute(
+            "INSERT INTO audit_log (at, actor_id, action, target_id, peer_id, details) VALUES (?, ?, ?, ?, ?, ?)",
+            (now.isoformat(timespec="seconds"), actor_id, action, target_id, peer_id,
+             json.dumps(details or {}, ensure_ascii=False, sort_keys=True)),
+        )
+
+    async def recent(self, limit: int = 50, *, action: str | None = None) -> list[AuditEntry]:
+        sql = "SELECT * FROM audit_log"
+        params: list[Any] = []
+        if action is not None:
+            sql += " WHERE action = ?"
+            params.append(action)
+        sql += " ORDER BY id DESC LIMIT ?"
+        params.append(limit)
+        rows = await self._db.fetch_all(sql, params)
+        return [
+            AuditEntry(id=r["id"], at=r["at"], actor_id=r["actor_id"], action=r["action"], target_id=r["target_id"],
+                       peer_id=r["peer_id"], details=json.loads(r["details"]))
+            for r in rows
+        ]

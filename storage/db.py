@@ -1,0 +1,168 @@
+"""The SQLite connection: pragmas, numbered migrations, transactions.
+
+One aiosqlite connection in autocommit mode; every write that spans several
+statements runs inside `transaction()`, serialised by a lock so that concurrent
+handlers never interleave their statements inside one transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+BUSY_TIMEOUT_MS = 5000
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+class SchemaTooNew(Exception):
+    """The database was migrated by a newer schoolbot than this one."""
+
+    def __init__(self, db_version: int, code_version: int) -> None:
+        super().__init__(
+            f"База данных новее программы: версия схемы {db_version}, а эта версия schoolbot знает до {code_version}. "
+            f"Обновите schoolbot или укажите другой файл базы. "
+            f"(The database schema v{db_version} is newer than this code, v{code_version}: upgrade schoolbot.)"
+        )
+        self.db_version = db_version
+        self.code_version = code_version
+
+
+@dataclass(frozen=True, kw_only=True)
+class Migration:
+    version: int
+    """The number at the start of the file name."""
+    name: str
+    """The rest of the file name, for the schema table."""
+    sql: str
+
+
+def bundled_migrations() -> list[Migration]:
+    """The numbered .sql files shipped in storage/migrations, in order."""
+    found = []
+    for entry in resources.files("storage.migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(version=int(match[1]), name=match[2], sql=entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda m: m.version)
+    versions = [m.version for m in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise RuntimeError(f"migrations must be numbered 1..N without gaps, got {versions}")
+    return found
+
+
+class Database:
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._conn = connection
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Database:
+        connection = await aiosqlite.connect(str(path), isolation_level=None)
+        connection.row_factory = aiosqlite.Row
+        await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await connection.execute("PRAGMA journal_mode = WAL")
+        await connection.execute("PRAGMA foreign_keys = ON")
+        return cls(connection)
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    # --- migrations -------------------------------------------------------
+
+    async def schema_version(self) -> int:
+        await self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        async with self._conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def migrate(self, migrations: Sequence[Migration] | None = None) -> list[int]:
+        """Apply pending migrations, each in one transaction with its record; return what was applied."""
+        migrations = bundled_migrations() if migrations is None else list(migrations)
+        latest_known = migrations[-1].version if migrations else 0
+        async with self._lock:
+            current = await self.schema_version()
+            if current > latest_known:
+                raise SchemaTooNew(current, latest_known)
+            applied = []
+            for migration in migrations:
+                if migration.version <= current:
+                    continue
+                await self._apply(migration)
+                applied.append(migration.version)
+            return applied
+
+    async def _apply(self, migration: Migration) -> None:
+        script = (
+            "BEGIN IMMEDIATE;\n"
+            f"{migration.sql}\n;\n"
+            "INSERT INTO schema_migrations (version, name, applied_at) "
+            f"VALUES ({migration.version}, '{migration.name}', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));\n"
+            "COMMIT;"
+        )
+        try:
+            await self._conn.executescript(script)
+        except Exception:
+            if self._conn.in_transaction:
+                await self._conn.execute("ROLLBACK")
+            raise
+
+    # --- queries ----------------------------------------------------------
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any error."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Transaction(self._conn)
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """One statement in its own transaction; returns lastrowid (or rowcount for UPDATE/DELETE)."""
+        async with self.transaction() as tx:
+            return await tx.execute(sql, params)
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        async with self._lock:
+            async with self._conn.execute(sql, tuple(params)) as cursor:
+                return list(await cursor.fetchall())
+
+    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        async with self._lock:
+            async with self._conn.execute(sql, tuple(params)) as cursor:
+                return await cursor.fetchone()
+
+
+class Transaction:
+    """Statements run inside `Database.transaction()`."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._conn = connection
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            if sql.lstrip().upper().startswith(("UPDATE", "DELETE")):
+                return cursor.rowcount
+            return cursor.lastrowid or 0
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            return await cursor.fetchone()

@@ -1,0 +1,89 @@
+from pathlib import Path
+
+import pytest
+
+from bot.config import load_settings
+from bot.errors import ConfigError
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("SCHOOLBOT_"):
+            monkeypatch.delenv(key)
+
+
+def test_example_config_is_valid() -> None:
+    settings = load_settings(Path(__file__).parent.parent / "config.example.toml")
+    assert settings.vk.api_url == "https://api.vk.ru/method/"
+    assert settings.vk.rate_limit == 20
+    assert settings.school.name == "МБОУ «СШ № 56»"
+
+
+def test_environment_overrides_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, '[vk]\ngroup_id = 5\ntoken = "from-file"\n[school]\nadmins = [1]\n')
+    monkeypatch.setenv("SCHOOLBOT_VK__TOKEN", "from-env")
+    monkeypatch.setenv("SCHOOLBOT_SCHOOL__ADMINS", "[7, 8]")
+    settings = load_settings(path)
+    assert settings.vk.token.get_secret_value() == "from-env"
+    assert settings.vk.group_id == 5  # the rest of the section survives a partial override
+    assert settings.school.admins == [7, 8]
+
+
+def test_token_never_in_repr(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, '[vk]\ntoken = "vk1.a.supersecret"\n'))
+    assert "supersecret" not in repr(settings)
+    assert "supersecret" not in str(settings.model_dump())
+
+
+def test_token_file(tmp_path: Path) -> None:
+    secret = tmp_path / "token"
+    secret.write_text("vk1.a.fromfile\n")
+    settings = load_settings(write(tmp_path, f'[vk]\ntoken_file = "{secret}"\n'))
+    assert settings.vk.resolved_token().get_secret_value() == "vk1.a.fromfile"
+
+
+def test_missing_token_file_is_a_config_error(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, f'[vk]\ntoken_file = "{tmp_path / "nope"}"\n'))
+    with pytest.raises(ConfigError) as error:
+        settings.vk.resolved_token()
+    assert "vk.token_file" in error.value.lines[0]
+
+
+def test_every_problem_reported_line_by_line(tmp_path: Path) -> None:
+    path = write(tmp_path, '[vk]\ngroup_id = -1\napi_url = "ftp://x"\ncolour = 1\n[school]\nadmins = [-3]\n')
+    with pytest.raises(ConfigError) as error:
+        load_settings(path)
+    text = "\n".join(error.value.lines)
+    assert len(error.value.lines) == 4
+    assert "vk.group_id" in text and "vk.api_url" in text and "vk.colour" in text and "school.admins" in text
+
+
+def test_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_settings(write(tmp_path, "[vk]\ntoken = \n"))
+    assert "line 2" in error.value.lines[0]
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_settings(tmp_path / "absent.toml")
+    assert "не найден" in error.value.lines[0]
+
+
+def test_api_url_gets_trailing_slash(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, '[vk]\napi_url = "http://127.0.0.1:8080/method"\n'))
+    assert settings.vk.api_url == "http://127.0.0.1:8080/method/"
+
+
+def test_rate_limit_cannot_exceed_vk_limit(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError):
+        load_settings(write(tmp_path, "[vk]\nrate_limit = 50\n"))
