@@ -29,10 +29,15 @@ LabelerFactory = Callable[[Services], BotLabeler]
 def feature_labelers() -> list[LabelerFactory]:
     """Every feature's labeler, in matching order; the fallback hint stays last."""
     from handlers.binding import binding_labeler
+    from handlers.buttons import stale_button_labeler
     from handlers.fallback import fallback_labeler
     from handlers.help import help_labeler
 
-    return [help_labeler, binding_labeler, fallback_labeler]
+    features: list[LabelerFactory] = [
+        help_labeler,
+        binding_labeler,
+    ]
+    return [*features, fallback_labeler, stale_button_labeler]
 
 
 class BotApp:

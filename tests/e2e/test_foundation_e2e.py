@@ -1,0 +1,174 @@
+import asyncio
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bot.chats import ChatPurpose
+from bot.sandbox.emulator import VkEmulator
+from bot.sandbox.world import SandboxWorld
+
+ADMIN, TEACHER, PARENT, STRANGER = 1001, 1002, 1003, 1005
+
+
+async def ask(world: SandboxWorld, user: int, text: str, peer: str | int | None = None) -> dict:
+    peer_id = world.chat_peers[peer] if isinstance(peer, str) else (peer or user)
+    await world.emulator.user_writes(user, text, peer_id=None if peer_id == user else peer_id)
+    return await world.emulator.wait_for_bot_message(peer_id, timeout=5)
+
+
+async def test_help_in_dm_answers_by_role_with_keyboard(world: SandboxWorld) -> None:
+    parent_reply = await ask(world, PARENT, "/помощь")
+    assert "родитель" in parent_reply["text"]
+    assert "/привязать" not in parent_reply["text"]
+    assert parent_reply["keyboard"] is not None
+    admin_reply = await ask(world, ADMIN, "начать")
+    assert "администратор" in admin_reply["text"]
+
+
+async def test_help_in_chat_shows_admin_commands(world: SandboxWorld) -> None:
+    reply = await ask(world, ADMIN, "[club56|@school56] /help", "staff")
+    assert "/привязать" in reply["text"]
+
+
+async def test_bind_by_admin_is_stored_and_audited(world: SandboxWorld) -> None:
+    reply = await ask(world, ADMIN, "/привязать учительская", "staff")
+    assert "Учительская" in reply["text"]
+    services = world.app.services
+    staff = await services.chats.staff_chat()
+    assert staff is not None and staff.peer_id == world.chat_peers["staff"]
+    entry = (await services.audit.recent(1))[0]
+    assert (entry.action, entry.actor_id, entry.details["purpose"]) == ("bind_chat", ADMIN, "staff")
+
+
+async def test_bind_by_non_admin_is_refused_and_audited(world: SandboxWorld) -> None:
+    reply = await ask(world, TEACHER, "/bind staff", "staff")
+    assert "только администраторы" in reply["text"]
+    assert await world.app.services.chats.staff_chat() is None
+    entry = (await world.app.services.audit.recent(1))[0]
+    assert (entry.action, entry.actor_id) == ("bind_chat_denied", TEACHER)
+
+
+async def test_bind_class_chat(world: SandboxWorld) -> None:
+    await ask(world, ADMIN, "/привязать 5А родители", "5a-parents")
+    chat = await world.app.services.chats.get(world.chat_peers["5a-parents"])
+    assert chat is not None and chat.binding.purpose is ChatPurpose.CLASS_PARENTS
+    assert chat.binding.class_label == "5А"
+
+
+async def test_unknown_command_gets_a_hint(world: SandboxWorld) -> None:
+    reply = await ask(world, PARENT, "/расписание")
+    assert "/помощь" in reply["text"]
+
+
+@pytest.mark.parametrize("code", [6, 9, 10])
+async def test_retried_errors_send_the_reply_once(world: SandboxWorld, code: int) -> None:
+    world.emulator.fail_next("messages.send", code, times=2)
+    await ask(world, PARENT, "/help")
+    sends = world.emulator.calls("messages.send")
+    assert len(sends) == 3
+    assert len({call.params["random_id"] for call in sends}) == 1  # one message, retried
+    await asyncio.sleep(0.3)
+    assert len(world.emulator.bot_messages(PARENT)) == 1
+
+
+async def test_lost_response_is_retried_without_a_duplicate(world: SandboxWorld) -> None:
+    world.emulator.drop_next("messages.send")
+    await ask(world, PARENT, "/help")
+    await asyncio.sleep(0.3)
+    sends = world.emulator.calls("messages.send")
+    assert len(sends) == 2 and sends[0].params["random_id"] == sends[1].params["random_id"]
+    assert len(world.emulator.bot_messages(PARENT)) == 1
+
+
+async def test_duplicate_event_is_handled_once(world: SandboxWorld) -> None:
+    world.emulator.duplicate_next_event()
+    await ask(world, PARENT, "/help")
+    await asyncio.sleep(0.5)
+    assert len(world.emulator.bot_messages(PARENT)) == 1
+
+
+async def test_long_poll_survives_network_failures_and_key_expiry(world: SandboxWorld) -> None:
+    world.emulator.drop_next("longpoll", times=2)
+    world.emulator.expire_key()
+    reply = await ask(world, PARENT, "/help")
+    assert "родитель" in reply["text"]
+
+
+async def test_many_people_at_once_never_exceed_the_rate_limit(world: SandboxWorld) -> None:
+    users = list(range(5000, 5060))
+    for user in users:
+        world.emulator.add_user(user, "Родитель", str(user))
+    await asyncio.gather(*(world.emulator.user_writes(u, "/help") for u in users))
+    await asyncio.gather(*(world.emulator.wait_for_bot_message(u, timeout=20) for u in users))
+    stamps = sorted(r.at for r in world.emulator.requests)
+    worst = max(sum(1 for t in stamps[i:i + 25] if t - stamps[i] < 1.0) for i in range(len(stamps)))
+    assert worst <= 20
+    assert not [r for r in world.emulator.requests if r.method == "messages.send" and r.params.get("error")]
+
+
+async def test_one_chat_failing_does_not_stop_others(world: SandboxWorld) -> None:
+    # messages.send keeps failing for the parent's reply; the teacher is still answered.
+    world.emulator.fail_next("messages.send", 10, times=5)
+    await world.emulator.user_writes(PARENT, "/help")
+    await asyncio.sleep(0.1)
+    reply = await ask(world, TEACHER, "/help")
+    assert "учитель" in reply["text"]
+
+
+async def test_start_survives_a_bad_network() -> None:
+    world = SandboxWorld()
+    world.emulator.drop_next("groups.getById", times=6)  # more than one call's own retries
+    world.emulator.fail_next("groups.getLongPollServer", 10, times=1)
+    await world.start()
+    try:
+        reply = await ask(world, PARENT, "/help")
+        assert "родитель" in reply["text"]
+        assert len(world.emulator.calls("groups.getById")) >= 7
+    finally:
+        await world.stop()
+
+
+def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, **env}, check=False)
+
+
+async def test_cli_without_token_explains_and_fails(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = await asyncio.to_thread(run_cli, "run", env={"SCHOOLBOT_VK__TOKEN": ""})
+    assert result.returncode == 2
+    assert "SCHOOLBOT_VK__TOKEN" in result.stderr and "schoolbot sandbox" in result.stderr
+
+
+async def test_cli_with_bad_token_stops_with_exit_code_3(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    async with VkEmulator(token="the-right-token") as emulator:
+        env = {"SCHOOLBOT_VK__TOKEN": "wrong-token-123456", "SCHOOLBOT_VK__API_URL": emulator.api_url,
+               "SCHOOLBOT_STORAGE__PATH": str(tmp_path / "db.sqlite3")}
+        result = await asyncio.to_thread(run_cli, "run", env=env)
+    assert result.returncode == 3
+    assert "ошибка 5" in result.stderr
+    assert "wrong-token-123456" not in result.stderr + result.stdout
+
+
+async def test_cli_run_answers_help_against_any_vk_compatible_server(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    async with VkEmulator(token="tok-123456") as emulator:
+        emulator.add_user(77, "Ольга", "Иванова")
+        env = {"SCHOOLBOT_VK__TOKEN": "tok-123456", "SCHOOLBOT_VK__API_URL": emulator.api_url,
+               "SCHOOLBOT_VK__LONGPOLL_WAIT": "1", "SCHOOLBOT_STORAGE__PATH": str(tmp_path / "db.sqlite3")}
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", env={**os.environ, **env},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        try:
+            for _ in range(100):
+                if emulator.calls("groups.getLongPollServer"):
+                    break
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(0.2)
+            await emulator.user_writes(77, "/помощь")
+            reply = await emulator.wait_for_bot_message(77, timeout=10)
+            assert "Команды" in reply["text"]
+        finally:
+            process.terminate()
+            _, stderr = await process.communicate()
+    assert b"tok-123456" not in stderr
