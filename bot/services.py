@@ -51,16 +51,26 @@ class Services:
         return self.clock()
 
     async def actor(self, vk_id: int) -> Person:
-        """The person behind an event, with ADMIN added for those the config names (3.1)."""
+        """The person behind an event, with ADMIN added for those the config names (3.1).
+
+        No VK call here: names are looked up only where they are shown (cards, lists),
+        so that answering costs one request of the 20 per second VK allows.
+        """
         person = await self.people.get(vk_id) or Person(vk_id=vk_id)
         if vk_id in self.config.school.admins:
             person = Person(vk_id=vk_id, display_name=person.display_name, roles=person.roles | {Role.ADMIN})
-        if not person.display_name:
-            name = await self.lookup_name(vk_id)
-            if name:
-                await self.people.remember(vk_id, name, self.now())
-                person = Person(vk_id=vk_id, display_name=name, roles=person.roles)
         return person
+
+    async def named(self, person: Person) -> Person:
+        """The same person with a display name, asking VK (users.get) once and remembering it."""
+        if person.display_name:
+            return person
+        name = await self.lookup_name(person.vk_id)
+        if not name:
+            return person
+        if await self.people.get(person.vk_id) is not None or person.roles:
+            await self.people.remember(person.vk_id, name, self.now())
+        return Person(vk_id=person.vk_id, display_name=name, roles=person.roles)
 
     async def lookup_name(self, vk_id: int) -> str:
         """«Имя Фамилия» from users.get; empty when VK does not know the id or fails."""

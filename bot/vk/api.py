@@ -81,9 +81,9 @@ class VkApi(API):
         attempt = 0
         while True:
             attempt += 1
-            await self.limiter.acquire()
             try:
-                response = await self._post(method, data, version)
+                async with self.limiter.slot():
+                    response = await self._post(method, data, version)
             except NETWORK_ERRORS as error:
                 if attempt >= self.retry.attempts:
                     raise VkNetworkError(f"{method}: {type(error).__name__}") from error
