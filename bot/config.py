@@ -6,9 +6,10 @@ come from a file outside the repository (`vk.token_file`).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -85,6 +86,31 @@ class RegistryConfig(_Section):
     path: Path | None = None  # None = the built-in list of the 13 services
 
 
+_EVERY_ACT = ["delete", "notice", "dm", "warn"]
+
+
+def _default_moderation_acts() -> dict[str, dict[str, list[str]]]:
+    # The regulation binds every participant alike (4.5, 4.6): same default for all.
+    groups = ("student", "parent", "staff", "unknown")
+    labels = ("profanity", "insult", "personal_data", "account_sharing")
+    return {label: {group: list(_EVERY_ACT) for group in groups} for label in labels}
+
+
+class ModerationConfig(_Section):
+    enabled: bool = True
+    warning_ttl_days: float = Field(default=30, gt=0, le=365)
+    warn_threshold: int = Field(default=3, ge=1, le=100)
+    remove_adults_at_threshold: bool = False  # parents/strangers only; children and staff are never removed
+    blocked_words: list[str] = Field(default_factory=list)  # the school's own words to flag
+    allowed_words: list[str] = Field(default_factory=list)  # the school's own words never to flag
+    # label -> author group (student, parent, staff, unknown) -> acts (delete, notice, dm, warn)
+    actions: dict[Literal["profanity", "insult", "personal_data", "account_sharing"],
+                  dict[Literal["student", "parent", "staff", "unknown"],
+                       list[Literal["delete", "notice", "dm", "warn"]]]] = Field(
+        default_factory=_default_moderation_acts
+    )
+
+
 class LoggingConfig(_Section):
     level: str = "INFO"
 
@@ -101,6 +127,7 @@ class Settings(BaseSettings):
     storage: StorageConfig = Field(default_factory=StorageConfig)
     invites: InvitesConfig = Field(default_factory=InvitesConfig)
     registry: RegistryConfig = Field(default_factory=RegistryConfig)
+    moderation: ModerationConfig = Field(default_factory=ModerationConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
 
     @classmethod
@@ -132,17 +159,39 @@ def load_settings(path: Path | None) -> Settings:
     try:
         return Settings(**data)
     except ValidationError as error:
-        raise ConfigError(describe_validation_error(error, path)) from None
+        text = path.read_text(encoding="utf-8") if path is not None else ""
+        raise ConfigError(describe_validation_error(error, path, text)) from None
 
 
-def describe_validation_error(error: ValidationError, path: Path | None) -> list[str]:
-    where = f"{path}: " if path is not None else ""
+def describe_validation_error(error: ValidationError, path: Path | None, text: str = "") -> list[str]:
     lines = []
     for item in error.errors():
         key = ".".join(str(part) for part in item["loc"])
-        shown = "" if "token" in key else f" (получено: {item.get('input')!r})"
+        line = line_of_key(text, [str(part) for part in item["loc"]])
+        where = f"{path}:{line}: " if path is not None and line else (f"{path}: " if path is not None else "")
+        shown = "" if "token" in key or "secret" in key else f" (получено: {item.get('input')!r})"
         if item["type"] == "extra_forbidden":
             lines.append(f"{where}{key}: неизвестный ключ (unknown key)")
         else:
             lines.append(f"{where}{key}: {item['msg']}{shown}")
     return lines
+
+
+_TABLE = re.compile(r"^\s*\[([^\[\]]+)\]\s*(?:#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
+
+
+def line_of_key(text: str, loc: list[str]) -> int | None:
+    """The 1-based line of the TOML file that sets the key at `loc` (or its nearest parent)."""
+    table: list[str] = []
+    found: dict[tuple[str, ...], int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if match := _TABLE.match(line):
+            table = [part.strip() for part in match[1].split(".")]
+            found.setdefault(tuple(table), number)
+        elif match := _KEY.match(line):
+            found.setdefault((*table, match[1]), number)
+    for size in range(len(loc), 0, -1):
+        if tuple(loc[:size]) in found:
+            return found[tuple(loc[:size])]
+    return None

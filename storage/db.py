@@ -132,7 +132,7 @@ class Database:
             await self._conn.execute("COMMIT")
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """One statement in its own transaction; returns lastrowid (or rowcount for UPDATE/DELETE)."""
+        """One statement in its own transaction; returns the new rowid of an INSERT (0 if none), or rowcount."""
         async with self.transaction() as tx:
             return await tx.execute(sql, params)
 
@@ -157,7 +157,8 @@ class Transaction:
         async with self._conn.execute(sql, tuple(params)) as cursor:
             if sql.lstrip().upper().startswith(("UPDATE", "DELETE")):
                 return cursor.rowcount
-            return cursor.lastrowid or 0
+            # An INSERT … ON CONFLICT DO NOTHING that inserted nothing reports 0, not a stale rowid.
+            return (cursor.lastrowid or 0) if cursor.rowcount != 0 else 0
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         async with self._conn.execute(sql, tuple(params)) as cursor:

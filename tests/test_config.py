@@ -87,3 +87,17 @@ def test_api_url_gets_trailing_slash(tmp_path: Path) -> None:
 def test_rate_limit_cannot_exceed_vk_limit(tmp_path: Path) -> None:
     with pytest.raises(ConfigError):
         load_settings(write(tmp_path, "[vk]\nrate_limit = 50\n"))
+
+
+def test_errors_name_the_file_line(tmp_path: Path) -> None:
+    path = write(tmp_path, '[vk]\ngroup_id = 1\n\n[school]\nname = "x"\nadmins = ["x"]\n')
+    with pytest.raises(ConfigError) as error:
+        load_settings(path)
+    assert error.value.lines[0].startswith(f"{path}:6: school.admins")
+
+
+def test_moderation_actions_are_validated(tmp_path: Path) -> None:
+    path = write(tmp_path, '[moderation.actions.profanity]\nstaff = ["dm", "shout"]\n')
+    with pytest.raises(ConfigError) as error:
+        load_settings(path)
+    assert ":2: moderation.actions.profanity.staff" in error.value.lines[0]
