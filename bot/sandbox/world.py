@@ -12,9 +12,11 @@ from typing import Any
 
 from bot.app import BotApp
 from bot.config import Settings
+from bot.membership.groups import Group, SchoolClass
 from bot.roles import Role
 from bot.sandbox.emulator import VkEmulator
 from bot.services import utc_now
+from storage.memberships import MembershipsRepo
 
 GROUP_ID = 56
 
@@ -42,12 +44,14 @@ CAST = (
     Character(key="parent", vk_id=1003, first_name="Ольга", last_name="Иванова", role=Role.PARENT, title="родитель"),
     Character(key="student", vk_id=1004, first_name="Петя", last_name="Иванов", role=Role.STUDENT, title="ученик 5А"),
     Character(key="stranger", vk_id=1005, first_name="Игорь", last_name="Незнакомов", role=None, title="посторонний"),
+    Character(key="classteacher", vk_id=1006, first_name="Елена", last_name="Соколова", role=Role.CLASS_TEACHER,
+              title="классный руководитель 5А"),
 )
 CHATS = {
     # key: (title, member keys)
-    "staff": ("Учительская", ["admin", "teacher"]),
-    "5a-parents": ("5А — родители", ["admin", "teacher", "parent"]),
-    "5a-students": ("5А — ученики", ["admin", "teacher", "student"]),
+    "staff": ("Учительская", ["admin", "teacher", "classteacher"]),
+    "5a-parents": ("5А — родители", ["admin", "teacher", "classteacher", "parent"]),
+    "5a-students": ("5А — ученики", ["admin", "teacher", "classteacher", "student"]),
 }
 
 
@@ -107,12 +111,23 @@ class SandboxWorld:
         for c in CAST:
             if c.role is not None:
                 await self.app.services.people.grant(c.vk_id, c.role, granted_by=0, now=self._clock())
+        await self._seed_school(MembershipsRepo(self.app.services.db))
         self._poll_task = asyncio.create_task(self.app.run())
         waiter = asyncio.create_task(self.app.polling.wait())
         await asyncio.wait({waiter, self._poll_task}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
         if self._poll_task.done():
             waiter.cancel()
             self._poll_task.result()  # the bot could not start: show why
+
+    async def _seed_school(self, memberships: MembershipsRepo) -> None:
+        """The people already in the 5А chats belong there: class teacher, a student and a parent."""
+        assert self.app is not None and self.app.services is not None
+        now, c5a = self._clock(), SchoolClass(5, "А")
+        await self.app.services.people.grant(self.cast["classteacher"].vk_id, Role.TEACHER, granted_by=0, now=now)
+        await memberships.set_class_teacher(c5a, self.cast["classteacher"].vk_id, by=0, now=now)
+        await memberships.add(self.cast["student"].vk_id, Role.STUDENT, Group.of_class(c5a), now)
+        await memberships.add(self.cast["parent"].vk_id, Role.PARENT, Group.of_class(c5a), now)
+        await memberships.add_child(self.cast["parent"].vk_id, "Иванов Петя", c5a, now)
 
     async def settle(self, handled_before: int, timeout: float = 10.0) -> None:
         """Wait until the bot has handled the injected event and nothing follows it for a moment

@@ -1,0 +1,142 @@
+"""Russian texts of membership: request cards, lists for /ссылки, /заявки, /участники (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.chats import ChatBinding
+from bot.membership.durations import format_expiry
+from bot.membership.groups import Group
+from bot.membership.invites import Invite, describe
+from bot.membership.requests import JoinRequest, JoinRequestState
+from bot.membership.roster import Membership
+from bot.roles import ROLE_TITLES
+
+MAX_LIST = 40  # lines of a list shown at once; a phone screen scrolls, VK cuts at 4096 characters
+
+
+def profile(vk_id: int, name: str) -> str:
+    """«Имя Фамилия (vk.com/id123)»: readable and checkable in one tap."""
+    return f"{name or 'без имени'} (vk.com/id{vk_id})"
+
+
+def group_title(group: Group | None) -> str:
+    return str(group) if group is not None else "без группы"
+
+
+def invite_link(screen_name: str, code: str) -> str:
+    return f"https://vk.me/{screen_name}?ref={code}"
+
+
+def invite_created(invite: Invite, link: str, now: datetime) -> str:
+    limit = "без ограничения" if invite.max_uses is None else str(invite.max_uses)
+    approval = "нужно одобрение" if invite.needs_approval else "без одобрения"
+    return (
+        f"Ссылка-приглашение: {ROLE_TITLES[invite.role]}, {group_title(invite.group)}.\n"
+        f"{link}\n"
+        f"Или код: /вступить {invite.code}\n"
+        f"Использований: {limit}; действует {format_expiry(invite.expires_at, now)}; {approval}."
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class CardFacts:
+    """Names the card shows; the handler looks them up."""
+
+    applicant: str
+    """Applicant's display name."""
+    issuer: str
+    """Display name of who made the link."""
+    issuer_id: int
+    """VK id of who made the link."""
+
+
+def request_card(request: JoinRequest, facts: CardFacts) -> str:
+    lines = [
+        f"Заявка №{request.id} на вступление",
+        f"Кто: {profile(request.user_id, facts.applicant)}",
+        f"Роль: {ROLE_TITLES[request.role]}; группа: {group_title(request.group)}",
+    ]
+    if request.child_name:
+        lines.append(f"Ребёнок (со слов родителя): {request.child_name}")
+    lines.append(f"Ссылка {request.invite_code}, выдал(а): {profile(facts.issuer_id, facts.issuer)}")
+    return "\n".join(lines)
+
+
+_VERDICTS = {JoinRequestState.APPROVED: "принята", JoinRequestState.REJECTED: "отклонена"}
+
+
+def decided_card(request: JoinRequest, facts: CardFacts, decider: str) -> str:
+    """The card after the decision: the same facts, the verdict, and no buttons."""
+    verdict = _VERDICTS.get(request.state, "закрыта")
+    text = f"{request_card(request, facts)}\n\nЗаявка {verdict}: {decider}."
+    if request.reason:
+        text += f" Причина: {request.reason}"
+    return text
+
+
+def already_decided(request_id: int) -> str:
+    return f"Заявка №{request_id} уже рассмотрена."
+
+
+def invites_list(invites: Sequence[Invite], now: datetime) -> str:
+    if not invites:
+        return "Действующих ссылок-приглашений нет."
+    lines = ["Действующие ссылки-приглашения:"] + [f"• {describe(i, now)}" for i in invites[:MAX_LIST]]
+    if len(invites) > MAX_LIST:
+        lines.append(f"…и ещё {len(invites) - MAX_LIST}.")
+    lines.append("Аннулировать: /отозвать КОД или /отозвать неиспользованные")
+    return "\n".join(lines)
+
+
+def requests_list(requests: Sequence[JoinRequest], names: Mapping[int, str]) -> str:
+    if not requests:
+        return "Новых заявок нет."
+    lines = ["Заявки на вступление:"]
+    for r in requests[:MAX_LIST]:
+        waiting = " — ждём имя ребёнка" if r.state is JoinRequestState.AWAITING_CHILD else ""
+        child = f", ребёнок: {r.child_name}" if r.child_name else ""
+        lines.append(
+            f"• №{r.id}: {profile(r.user_id, names.get(r.user_id, ''))}, {ROLE_TITLES[r.role]}, "
+            f"{group_title(r.group)}{child}{waiting}"
+        )
+    lines.append("Решение: /принять N или /отклонить N причина")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatSection:
+    """One bound chat in /участники: its title and who is in it without a membership."""
+
+    binding: ChatBinding
+    """Which chat."""
+    strangers: Sequence[int]
+    """Members of the chat without a membership leading there."""
+    unreadable: bool = False
+    """The bot could not list the chat's members (not an admin there)."""
+
+
+def members_list(
+    memberships: Sequence[Membership], sections: Sequence[ChatSection], names: Mapping[int, str], title: str
+) -> str:
+    lines = [f"Участники: {title}"]
+    by_group: dict[str, list[str]] = {}
+    for m in memberships:
+        by_group.setdefault(group_title(m.group), []).append(
+            f"  – {profile(m.vk_id, names.get(m.vk_id, ''))}, {ROLE_TITLES[m.role]}"
+        )
+    for group, people in sorted(by_group.items()):
+        lines.append(f"{group}:")
+        lines += people[:MAX_LIST]
+    if not by_group:
+        lines.append("Пока никто не числится.")
+    for section in sections:
+        if section.unreadable:
+            lines.append(f"{section.binding.title()}: не могу прочитать состав (сделайте бота администратором чата).")
+        elif section.strangers:
+            shown = ", ".join(profile(i, names.get(i, "")) for i in section.strangers[:MAX_LIST])
+            lines.append(f"В чате «{section.binding.title()}» без членства: {shown}")
+    return "\n".join(lines)
+

@@ -1,0 +1,234 @@
+"""Who belongs where: memberships, class teachers, parents' children, verified teachers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from bot.membership.groups import Group, GroupKind, SchoolClass, parse_class
+from bot.membership.roster import Child, Membership, MemberFacts
+from bot.roles import Role
+from storage.db import Database, Transaction
+
+
+def iso(moment: datetime) -> str:
+    """UTC ISO text, so that comparing the text compares the time."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def parse_time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def group_columns(group: Group | None) -> tuple[str | None, str | None, str | None]:
+    """(group_kind, class_label, subject) as stored."""
+    if group is None:
+        return None, None, None
+    label = str(group.school_class) if group.school_class is not None else None
+    return group.kind.value, label, group.subject
+
+
+def group_from_row(row: aiosqlite.Row) -> Group | None:
+    if row["group_kind"] is None:
+        return None
+    label = row["class_label"]
+    return Group(
+        kind=GroupKind(row["group_kind"]),
+        school_class=parse_class(label) if label else None,
+        subject=row["subject"],
+    )
+
+
+async def ensure_person(tx: Transaction, vk_id: int, now: datetime) -> None:
+    """Foreign keys point at people; someone never looked up still gets a row."""
+    await tx.execute(
+        "INSERT INTO people (vk_id, display_name, created_at, updated_at) VALUES (?, '', ?, ?) "
+        "ON CONFLICT (vk_id) DO NOTHING",
+        (vk_id, iso(now), iso(now)),
+    )
+
+
+_GROUP_MATCH = "group_kind = ? AND COALESCE(class_label, '') = ? AND COALESCE(subject, '') = ?"
+
+
+def _group_params(group: Group) -> tuple[str, str, str]:
+    kind, label, subject = group_columns(group)
+    return kind or "", label or "", subject or ""
+
+
+def _membership(row: aiosqlite.Row) -> Membership:
+    group = group_from_row(row)
+    assert group is not None  # the table requires a group
+    return Membership(
+        id=row["id"], vk_id=row["vk_id"], role=Role(row["role"]), group=group,
+        since=datetime.fromisoformat(row["since"]), ended=parse_time(row["ended"]),
+    )
+
+
+def _child(row: aiosqlite.Row) -> Child:
+    return Child(id=row["id"], parent_id=row["parent_id"], name=row["child_name"],
+                 school_class=parse_class(row["class_label"]))
+
+
+async def start_membership(tx: Transaction, vk_id: int, role: Role, group: Group, now: datetime) -> None:
+    """Add a live membership unless the same one already lasts."""
+    await ensure_person(tx, vk_id, now)
+    kind, label, subject = group_columns(group)
+    await tx.execute(
+        "INSERT INTO memberships (vk_id, role, group_kind, class_label, subject, since) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        (vk_id, role.value, kind, label, subject, iso(now)),
+    )
+
+
+async def end_membership(tx: Transaction, vk_id: int, role: Role, group: Group, now: datetime) -> int:
+    return await tx.execute(
+        f"UPDATE memberships SET ended = ? WHERE vk_id = ? AND role = ? AND {_GROUP_MATCH} AND ended IS NULL",
+        (iso(now), vk_id, role.value, *_group_params(group)),
+    )
+
+
+async def add_child(tx: Transaction, parent_id: int, name: str, school_class: SchoolClass, now: datetime) -> None:
+    await ensure_person(tx, parent_id, now)
+    await tx.execute(
+        "INSERT INTO children (parent_id, child_name, class_label, since) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (parent_id, name, str(school_class), iso(now)),
+    )
+
+
+class MembershipsRepo:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # --- memberships ------------------------------------------------------------------
+    async def add(self, vk_id: int, role: Role, group: Group, now: datetime) -> None:
+        async with self._db.transaction() as tx:
+            await start_membership(tx, vk_id, role, group, now)
+
+    async def of_person(self, vk_id: int) -> list[Membership]:
+        rows = await self._db.fetch_all(
+            "SELECT * FROM memberships WHERE vk_id = ? AND ended IS NULL ORDER BY id", (vk_id,)
+        )
+        return [_membership(r) for r in rows]
+
+    async def in_group(self, group: Group) -> list[Membership]:
+        rows = await self._db.fetch_all(
+            f"SELECT * FROM memberships WHERE {_GROUP_MATCH} AND ended IS NULL ORDER BY role, id", _group_params(group)
+        )
+        return [_membership(r) for r in rows]
+
+    async def all_live(self) -> list[Membership]:
+        rows = await self._db.fetch_all("SELECT * FROM memberships WHERE ended IS NULL ORDER BY id")
+        return [_membership(r) for r in rows]
+
+    async def apply_changes(
+        self,
+        *,
+        end: Iterable[tuple[int, Role, Group]],
+        start: Iterable[tuple[int, Role, Group]],
+        children: Iterable[tuple[Child, SchoolClass]] = (),
+        now: datetime,
+    ) -> None:
+        """End and start memberships and move children between classes, all or nothing."""
+        async with self._db.transaction() as tx:
+            for vk_id, role, group in end:
+                await end_membership(tx, vk_id, role, group, now)
+            for vk_id, role, group in start:
+                await start_membership(tx, vk_id, role, group, now)
+            for child, new_class in children:
+                await tx.execute("UPDATE children SET ended = ? WHERE id = ? AND ended IS NULL", (iso(now), child.id))
+                await add_child(tx, child.parent_id, child.name, new_class, now)
+
+    async def end_all(self, vk_id: int, now: datetime) -> list[Membership]:
+        """End every membership, child record and class leadership of a person (/remove)."""
+        ended = await self.of_person(vk_id)
+        async with self._db.transaction() as tx:
+            await tx.execute("UPDATE memberships SET ended = ? WHERE vk_id = ? AND ended IS NULL", (iso(now), vk_id))
+            await tx.execute("UPDATE children SET ended = ? WHERE parent_id = ? AND ended IS NULL", (iso(now), vk_id))
+            await tx.execute("DELETE FROM class_teachers WHERE vk_id = ?", (vk_id,))
+            await tx.execute("DELETE FROM verified_teachers WHERE vk_id = ?", (vk_id,))
+        return ended
+
+    # --- children -------------------------------------------------------------------------
+    async def add_child(self, parent_id: int, name: str, school_class: SchoolClass, now: datetime) -> None:
+        async with self._db.transaction() as tx:
+            await add_child(tx, parent_id, name, school_class, now)
+
+    async def children_of(self, parent_id: int) -> list[Child]:
+        rows = await self._db.fetch_all(
+            "SELECT * FROM children WHERE parent_id = ? AND ended IS NULL ORDER BY id", (parent_id,)
+        )
+        return [_child(r) for r in rows]
+
+    async def children_in(self, school_class: SchoolClass) -> list[Child]:
+        rows = await self._db.fetch_all(
+            "SELECT * FROM children WHERE class_label = ? AND ended IS NULL ORDER BY id", (str(school_class),)
+        )
+        return [_child(r) for r in rows]
+
+    # --- class teachers -------------------------------------------------------------------
+    async def set_class_teacher(self, school_class: SchoolClass, vk_id: int, by: int, now: datetime) -> int | None:
+        """Make `vk_id` the class teacher; returns the previous one, if it was someone else."""
+        async with self._db.transaction() as tx:
+            await ensure_person(tx, vk_id, now)
+            row = await tx.fetch_one("SELECT vk_id FROM class_teachers WHERE class_label = ?", (str(school_class),))
+            await tx.execute(
+                "INSERT INTO class_teachers (class_label, vk_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (class_label) DO UPDATE SET vk_id = excluded.vk_id, "
+                "assigned_by = excluded.assigned_by, assigned_at = excluded.assigned_at",
+                (str(school_class), vk_id, by, iso(now)),
+            )
+            await start_membership(tx, vk_id, Role.CLASS_TEACHER, Group.of_class(school_class), now)
+            previous = row["vk_id"] if row is not None and row["vk_id"] != vk_id else None
+            if previous is not None:
+                await end_membership(tx, previous, Role.CLASS_TEACHER, Group.of_class(school_class), now)
+        return previous
+
+    async def class_teacher(self, school_class: SchoolClass) -> int | None:
+        row = await self._db.fetch_one("SELECT vk_id FROM class_teachers WHERE class_label = ?", (str(school_class),))
+        return row["vk_id"] if row is not None else None
+
+    async def class_teachers_of_student(self, student_id: int) -> list[int]:
+        """The class teachers of the classes a student is in now (for escalations, 4.5)."""
+        rows = await self._db.fetch_all(
+            "SELECT DISTINCT t.vk_id FROM memberships m JOIN class_teachers t ON t.class_label = m.class_label "
+            "WHERE m.vk_id = ? AND m.role = 'student' AND m.ended IS NULL ORDER BY t.vk_id",
+            (student_id,),
+        )
+        return [row["vk_id"] for row in rows]
+
+    async def classes_led_by(self, vk_id: int) -> frozenset[SchoolClass]:
+        rows = await self._db.fetch_all("SELECT class_label FROM class_teachers WHERE vk_id = ?", (vk_id,))
+        return frozenset(parse_class(r["class_label"]) for r in rows)
+
+    async def subject_groups_of(self, vk_id: int) -> frozenset[Group]:
+        """Subject groups a teacher teaches (3.4): their teacher memberships in subject groups."""
+        return frozenset(
+            m.group for m in await self.of_person(vk_id) if m.role is Role.TEACHER and m.group.kind is GroupKind.SUBJECT
+        )
+
+    # --- verified teachers ----------------------------------------------------------------
+    async def verify(self, vk_id: int, by: int, now: datetime) -> bool:
+        """Mark a teacher verified; False when they already were."""
+        async with self._db.transaction() as tx:
+            await ensure_person(tx, vk_id, now)
+            row = await tx.fetch_one("SELECT 1 FROM verified_teachers WHERE vk_id = ?", (vk_id,))
+            if row is not None:
+                return False
+            await tx.execute(
+                "INSERT INTO verified_teachers (vk_id, verified_by, verified_at) VALUES (?, ?, ?)", (vk_id, by, iso(now))
+            )
+        return True
+
+    async def is_verified(self, vk_id: int) -> bool:
+        return await self._db.fetch_one("SELECT 1 FROM verified_teachers WHERE vk_id = ?", (vk_id,)) is not None
+
+    # --- facts for the roster -------------------------------------------------------------
+    async def facts(self, vk_id: int, roles: frozenset[Role]) -> MemberFacts:
+        groups = frozenset((m.role, m.group) for m in await self.of_person(vk_id))
+        return MemberFacts(vk_id=vk_id, roles=roles, groups=groups, class_teacher_of=await self.classes_led_by(vk_id))
+
