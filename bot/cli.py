@@ -37,6 +37,12 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         for line in error.lines:
             print(f"  {line}", file=sys.stderr)
         return EXIT_CONFIG
+    registry_problems = _registry_problems(settings)
+    if registry_problems:
+        print("Ошибки в файле реестра сервисов (registry file errors):", file=sys.stderr)
+        for line in registry_problems:
+            print(f"  {line}", file=sys.stderr)
+        return EXIT_CONFIG
     warnings = []
     if not settings.vk.resolved_token().get_secret_value():
         warnings.append("vk.token: не задан — `schoolbot run` не запустится (можно задать SCHOOLBOT_VK__TOKEN)")
@@ -46,6 +52,17 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         print(f"  предупреждение: {line}")
     print("Конфигурация в порядке (configuration OK).")
     return 0
+
+
+def _registry_problems(settings: Settings) -> list[str]:
+    """Every problem of the registry file named by `registry.path` (none for the built-in one)."""
+    from bot.registry import RegistryFileError, load_registry
+
+    try:
+        load_registry(settings.registry.path)
+    except RegistryFileError as error:
+        return error.lines
+    return []
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -76,6 +93,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.app import BotApp
     from bot.logs import setup_logging
+    from bot.registry import RegistryFileError
     from bot.vk.longpoll import AccessDenied, BadToken
     from storage.db import SchemaTooNew
 
@@ -109,6 +127,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_ACCESS
     except SchemaTooNew as error:
         print(error, file=sys.stderr)
+        return EXIT_CONFIG
+    except RegistryFileError as error:
+        print("Бот не запущен: ошибки в файле реестра сервисов (registry.path):", file=sys.stderr)
+        for line in error.lines:
+            print(f"  {line}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 0

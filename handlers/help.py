@@ -11,11 +11,21 @@ from bot.services import Services
 from handlers.common import CommandRule, PhraseRule, polite
 
 HELP_BUTTON = "Помощь"
+# Labels are matched as plain DM phrases by the features (handlers/registry, rules, reports).
+REGISTRY_BUTTON = "Реестр сервисов"
+RULES_BUTTON = "Правила"
+HACKED_BUTTON = "Сообщить о взломе"
 
 
 def dm_keyboard() -> str:
     """The persistent keyboard of a DM with the bot: the things people ask most."""
-    return Keyboard(one_time=False).add(Text(HELP_BUTTON), color=KeyboardButtonColor.PRIMARY).get_json()
+    keyboard = Keyboard(one_time=False)
+    keyboard.add(Text(REGISTRY_BUTTON), color=KeyboardButtonColor.PRIMARY)
+    keyboard.add(Text(RULES_BUTTON), color=KeyboardButtonColor.SECONDARY)
+    keyboard.row()
+    keyboard.add(Text(HACKED_BUTTON), color=KeyboardButtonColor.NEGATIVE)
+    keyboard.add(Text(HELP_BUTTON), color=KeyboardButtonColor.SECONDARY)
+    return keyboard.get_json()
 
 
 def help_labeler(services: Services) -> BotLabeler:

@@ -1,0 +1,299 @@
+"""The person's own data: what is kept and for how long, what /моиданные shows, what /удалить erases.
+
+Pure: the storage layer reads the database's schema, this module decides which tables and
+columns hold a person's id and what happens to each, and storage carries the plan out. Tables
+of features added later are covered by the column rules without a change here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.roles import ROLE_TITLES
+
+CLOSED_REPORTS_DAYS = 90  # enforced by storage.reports.ReportsRepo.purge_closed_before
+VK_MESSAGE_LIMIT = 4096
+ROWS_SHOWN = 10  # per kind of data in /моиданные: a phone screen, not a database dump
+_VALUE_LIMIT = 60
+
+
+# --- the retention policy ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Retention:
+    key: str
+    """The table it is about (or a pseudo-key for what is deliberately not stored)."""
+    what: str
+    """What is kept, in plain Russian."""
+    period: str
+    """For how long."""
+    erasable: bool
+    """Whether /удалить erases it."""
+
+
+AUDIT_REASON = "его нельзя изменить или удалить: по нему можно проверить, кто, что и когда решил (п. 3.2 Положения)"
+
+_WHILE_AT_SCHOOL = "пока вы учитесь или работаете в школе; стирает /удалить или администратор при уходе из школы"
+
+RETENTION: tuple[Retention, ...] = (
+    Retention(key="people", what="имя из профиля ВКонтакте", erasable=True,
+              period="пока вы пишете боту; /удалить стирает сразу"),
+    Retention(key="person_roles", what="ваши роли (родитель, ученик, учитель…)", erasable=True, period=_WHILE_AT_SCHOOL),
+    Retention(key="memberships", what="группы, в которых вы состоите или состояли", erasable=True,
+              period=_WHILE_AT_SCHOOL),
+    Retention(key="children", what="имя ребёнка и класс — как вы их указали", erasable=True, period=_WHILE_AT_SCHOOL),
+    Retention(key="join_requests", what="заявки на вступление", erasable=True, period=_WHILE_AT_SCHOOL),
+    Retention(key="class_teachers", what="классное руководство и проверка статуса учителя", erasable=True,
+              period="пока действует решение администратора"),
+    Retention(key="warnings", what="предупреждения за нарушение правил общения и их обжалования", erasable=True,
+              period="предупреждение действует ограниченный срок (по умолчанию 30 дней), запись хранится до /удалить"),
+    Retention(key="moderation_events", what="замаскированные отрывки ваших сообщений, нарушивших правила, и принятые меры",
+              erasable=True, period="до /удалить"),
+    Retention(key="reports", what="ваши обращения о взломе и жалобы (из сообщения — не больше 100 знаков)",
+              erasable=True, period=f"пока обращение открыто и {CLOSED_REPORTS_DAYS} дней после закрытия"),
+    Retention(key="messages", what="переписка в чатах", erasable=True,
+              period="целиком не сохраняется — только замаскированные отрывки в жалобах и записях модерации"),
+    Retention(key="audit_log", what="журнал решений администраторов", erasable=False,
+              period="бессрочно — " + AUDIT_REASON),
+)
+# Tables whose policy is stated by a sibling above.
+_SAME_POLICY: Mapping[str, str] = {"verified_teachers": "class_teachers", "appeals": "warnings"}
+_OTHER_TABLES = Retention(key="*", what="прочие записи о вас", erasable=True, period="до удаления командой /удалить")
+
+
+def retention_for(table: str) -> Retention:
+    key = _SAME_POLICY.get(table, table)
+    return next((r for r in RETENTION if r.key == key), _OTHER_TABLES)
+
+
+def retention_text() -> str:
+    """The policy as shown in /моиданные; kinds kept for the same time share a line (phone screens)."""
+    periods: dict[str, list[str]] = {}
+    for r in RETENTION:
+        periods.setdefault(r.period, []).append(r.what)
+    return "\n".join(f"• {'; '.join(whats)}: {period}" for period, whats in periods.items())
+
+
+def retention_markdown() -> str:
+    """The policy as a Markdown table, for the README to quote."""
+    lines = ["| Что | Сколько хранится | Стирает /удалить |", "|---|---|---|"]
+    lines += [f"| {r.what} | {r.period} | {'да' if r.erasable else 'нет'} |" for r in RETENTION]
+    return "\n".join(lines)
+
+
+# --- which columns hold the person -------------------------------------------------------------
+
+# Columns that say whom a row is about: such rows are the person's data.
+SUBJECT_COLUMNS = frozenset({
+    "vk_id", "user_id", "person_id", "member_id", "parent_id", "child_id", "student_id",
+    "applicant_id", "requester_id", "reporter_id", "target_id", "warned_id", "used_by", "author_id",
+})
+# Rows about the person in records that belong to others or to accountability: counted, kept.
+KEPT_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "audit_log": ("actor_id", "target_id"),
+    "reports": ("author_id",),  # other people's complaints about the person's messages
+}
+KEPT_TABLES = frozenset({"audit_log"})  # append-only: nothing in it is erased
+_NOT_DATA = frozenset({"schema_migrations", "sqlite_sequence", "sqlite_stat1"})
+PEOPLE_TABLE = "people"
+
+
+class Mode(StrEnum):
+    ROWS = "rows"  # the person's rows: shown and erased
+    COUNT = "count"  # others' or accountability records: counted, kept
+
+
+@dataclass(frozen=True, kw_only=True)
+class Lookup:
+    table: str
+    columns: tuple[str, ...]
+    """ROWS: the one column naming the person; COUNT: every such column (a row counts once)."""
+    mode: Mode
+
+    @property
+    def column(self) -> str:
+        return self.columns[0]
+
+
+def plan_lookups(schema: Mapping[str, Sequence[str]]) -> list[Lookup]:
+    """Every (table, column) that may hold the person's id, given table → column names.
+
+    The people table comes last so that erasing in this order never trips a foreign key.
+    """
+    found: list[Lookup] = []
+    for table in sorted(schema, key=lambda t: (t == PEOPLE_TABLE, t)):
+        if table in _NOT_DATA or table.startswith("sqlite_"):
+            continue
+        kept = tuple(c for c in KEPT_COLUMNS.get(table, ()) if c in schema[table])
+        if kept:
+            found.append(Lookup(table=table, columns=kept, mode=Mode.COUNT))
+        if table in KEPT_TABLES:
+            continue
+        for column in schema[table]:
+            if column in SUBJECT_COLUMNS and column not in kept:
+                found.append(Lookup(table=table, columns=(column,), mode=Mode.ROWS))
+    return found
+
+
+def erasable(lookups: Sequence[Lookup]) -> list[Lookup]:
+    return [lookup for lookup in lookups if lookup.mode is Mode.ROWS]
+
+
+# --- what was found ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Found:
+    lookup: Lookup
+    rows: tuple[Mapping[str, object], ...] = ()
+    """The person's rows (Mode.ROWS)."""
+    count: int = 0
+    """How many rows matched (both modes)."""
+
+
+def nothing_but_profile(found: Sequence[Found]) -> bool:
+    """True when the only erasable data is the name the bot caches from the VK profile.
+
+    Every message makes the bot look the name up, so «nothing stored» means nothing else.
+    """
+    return all(f.count == 0 for f in found if f.lookup.mode is Mode.ROWS and f.lookup.table != PEOPLE_TABLE)
+
+
+TABLE_TITLES: Mapping[str, str] = {
+    "people": "Профиль",
+    "person_roles": "Роли",
+    "reports": "Ваши обращения и жалобы",
+    "memberships": "Членство в группах",
+    "join_requests": "Заявки на вступление",
+    "children": "Дети",
+    "warnings": "Предупреждения",
+    "invites": "Приглашения",
+    "class_teachers": "Классное руководство",
+    "verified_teachers": "Статус учителя проверен",
+    "moderation_events": "Записи модерации ваших сообщений",
+    "appeals": "Обжалования предупреждений",
+}
+COLUMN_LABELS: Mapping[str, str] = {
+    "display_name": "имя", "role": "роль", "granted_at": "с", "granted_by": "выдал", "created_at": "создано",
+    "updated_at": "обновлено", "status": "статус", "state": "состояние", "kind": "вид", "peer_id": "чат",
+    "cmid": "сообщение №", "excerpt": "фрагмент", "child_name": "ребёнок", "class_label": "класс",
+    "subject": "предмет", "reason": "причина", "expires_at": "до", "closed_at": "закрыто", "closed_by": "закрыл",
+    "author_id": "автор", "since": "с", "ended": "по", "group_kind": "группа", "labels": "нарушение",
+    "acts": "меры", "issued_at": "выдано", "pardoned_at": "снято", "pardoned_by": "снял", "invite_code": "приглашение",
+    "decided_at": "решено", "decided_by": "решил", "verified_at": "проверено", "verified_by": "проверил",
+    "assigned_at": "назначено", "assigned_by": "назначил", "at": "когда", "event_id": "запись модерации",
+    "warning_id": "предупреждение", "edited": "исправлено",
+}
+_VALUE_WORDS: Mapping[str, str] = {
+    **{role.value: title for role, title in ROLE_TITLES.items()},
+    "open": "открыто", "closed": "закрыто", "hacked": "взлом аккаунта", "abuse": "жалоба на сообщение",
+    "pending": "на рассмотрении", "awaiting_child": "ждёт имя ребёнка", "approved": "одобрена", "rejected": "отклонена",
+    "cancelled": "отменена", "staff": "учительская", "class": "класс", "subject": "предметная группа",
+    "lifted": "снято", "kept": "оставлено",
+}
+# Stored moments look like «2025-03-12T10:00:00+00:00» or «2025-03-12 10:00:00.123+00:00»; minutes suffice.
+_ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:\d{2}|Z)?$")
+
+
+def _value(value: object) -> str:
+    text = str(value)
+    text = _VALUE_WORDS.get(text, text)
+    text = _ISO.sub(r"\1 \2", text)
+    return text if len(text) <= _VALUE_LIMIT else text[: _VALUE_LIMIT - 1] + "…"
+
+
+def describe_row(row: Mapping[str, object], skip: str) -> str:
+    parts = [f"{COLUMN_LABELS.get(k, k)}: {_value(v)}" for k, v in row.items()
+             if k not in (skip, "id") and v not in (None, "")]
+    text = "; ".join(parts) or "запись без подробностей"
+    return f"№{row['id']}: {text}" if row.get("id") is not None else text
+
+
+def mydata_text(found: Sequence[Found]) -> str:
+    """Everything found about the person, then the retention policy; fits one VK message."""
+    lines = ["Что я храню о вас:"]
+    for item in found:
+        if item.lookup.mode is Mode.ROWS and item.count:
+            lines.append(f"\n{TABLE_TITLES.get(item.lookup.table, 'Другие записи: ' + item.lookup.table)}:")
+            lines += [f"• {describe_row(row, item.lookup.column)}" for row in item.rows[:ROWS_SHOWN]]
+            if item.count > ROWS_SHOWN:
+                lines.append(f"…и ещё {item.count - ROWS_SHOWN}")
+    complaints = _count(found, "reports")
+    if complaints:
+        lines.append(f"\nЖалоб других участников на ваши сообщения: {complaints} (кто пожаловался, не сообщаю).")
+    audit = _count(found, "audit_log")
+    if audit:
+        lines.append(f"\nЗаписей с вашим номером в журнале решений администраторов: {audit}.")
+    lines += ["", "Сколько храню:", retention_text(), "", "Удалить свои данные: /удалить"]
+    return _fit("\n".join(lines))
+
+
+def _count(found: Sequence[Found], table: str) -> int:
+    return sum(f.count for f in found if f.lookup.mode is Mode.COUNT and f.lookup.table == table)
+
+
+def _fit(text: str) -> str:
+    if len(text) <= VK_MESSAGE_LIMIT:
+        return text
+    return text[: VK_MESSAGE_LIMIT - 2].rstrip() + "\n…"
+
+
+# --- forgetting --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ForgetResult:
+    deleted: Mapping[str, int]
+    """Rows erased per table."""
+    audit_entries: int
+    """Entries naming the person that the append-only audit log keeps."""
+    complaints_kept: int
+    """Other people's open or recent complaints about the person's messages, kept."""
+    id_kept: bool = False
+    """The people row stayed (name erased) because an administrative record still points at it."""
+
+    @property
+    def anything_erased(self) -> bool:
+        return any(self.deleted.values())
+
+
+def forget_confirm_text(found: Sequence[Found], *, own: bool, name: str = "") -> str:
+    whose = "ваши данные" if own else f"данные о человеке: {name}"
+    kinds = [TABLE_TITLES.get(f.lookup.table, f.lookup.table).lower() for f in found
+             if f.lookup.mode is Mode.ROWS and f.count]
+    consequence = (
+        "Бот забудет вашу роль и группы: чтобы снова пользоваться чатами школы, понадобится новое приглашение."
+        if own else "Человек потеряет роль и группы в боте (п. 3.2: движение обучающихся и работников)."
+    )
+    return (
+        f"Удалить {whose}? Будет стёрто: {', '.join(dict.fromkeys(kinds)) or 'имя'}.\n{consequence}\n"
+        f"Останется только журнал решений администраторов: {AUDIT_REASON}."
+    )
+
+
+def forget_done_text(result: ForgetResult, *, own: bool) -> str:
+    subject = "Ваши данные удалены" if own else "Данные удалены"
+    lines = [f"Готово. {subject}."]
+    if result.id_kept:
+        lines.append("Номер ВКонтакте остался в записях администраторов, имя стёрто.")
+    if result.complaints_kept:
+        lines.append(
+            f"Жалобы других участников на сообщения ({result.complaints_kept}) остаются у администратора, "
+            f"пока не закрыты, и {CLOSED_REPORTS_DAYS} дней после: это чужие обращения."
+        )
+    if result.audit_entries:
+        lines.append(f"В журнале решений остаётся записей: {result.audit_entries} — {AUDIT_REASON}.")
+    return "\n".join(lines)
+
+
+def nothing_stored_text(audit_entries: int, *, own: bool, name_erased: bool = False) -> str:
+    text = "У меня нет ваших данных — удалять нечего." if own else "Об этом человеке у меня нет данных — удалять нечего."
+    if name_erased:
+        text += " Имя из профиля ВКонтакте, которое я запомнил, тоже стёр."
+    if audit_entries:
+        text += f"\nВ журнале решений администраторов есть записей: {audit_entries}; {AUDIT_REASON}."
+    return text

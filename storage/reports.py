@@ -1,0 +1,109 @@
+"""Reports of stolen accounts and abuse: stored with a status, closed once, purged when old."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from bot.errors import NotFound
+from bot.reports import Report, ReportAction, ReportKind, ReportStatus, transition
+from storage.db import Database
+
+
+def _iso(moment: datetime) -> str:
+    # Always UTC so that ISO strings compare in time order inside SQL.
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _parse(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _to_report(row: aiosqlite.Row) -> Report:
+    created = _parse(row["created_at"])
+    assert created is not None
+    return Report(
+        id=row["id"], kind=ReportKind(row["kind"]), status=ReportStatus(row["status"]),
+        reporter_id=row["reporter_id"], created_at=created, peer_id=row["peer_id"], cmid=row["cmid"],
+        author_id=row["author_id"], excerpt=row["excerpt"], closed_by=row["closed_by"],
+        closed_at=_parse(row["closed_at"]),
+    )
+
+
+class ReportsRepo:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add_hacked(self, reporter_id: int, now: datetime) -> Report:
+        new_id = await self._db.execute(
+            "INSERT INTO reports (kind, reporter_id, created_at) VALUES (?, ?, ?)",
+            (ReportKind.HACKED.value, reporter_id, _iso(now)),
+        )
+        return await self._must_get(new_id)
+
+    async def add_abuse(
+        self, reporter_id: int, now: datetime, *, peer_id: int, cmid: int, author_id: int, excerpt: str
+    ) -> Report | None:
+        """The new report, or None when this person already reported this message."""
+        try:
+            new_id = await self._db.execute(
+                "INSERT INTO reports (kind, reporter_id, created_at, peer_id, cmid, author_id, excerpt) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (ReportKind.ABUSE.value, reporter_id, _iso(now), peer_id, cmid, author_id, excerpt),
+            )
+        except sqlite3.IntegrityError as error:
+            if "UNIQUE" not in str(error):
+                raise
+            return None
+        return await self._must_get(new_id)
+
+    async def get(self, report_id: int) -> Report | None:
+        row = await self._db.fetch_one("SELECT * FROM reports WHERE id = ?", (report_id,))
+        return _to_report(row) if row is not None else None
+
+    async def _must_get(self, report_id: int) -> Report:
+        report = await self.get(report_id)
+        assert report is not None, "a report vanished right after its insert"
+        return report
+
+    async def open_hacked_of(self, reporter_id: int) -> Report | None:
+        row = await self._db.fetch_one(
+            "SELECT * FROM reports WHERE reporter_id = ? AND kind = ? AND status = ? ORDER BY id DESC LIMIT 1",
+            (reporter_id, ReportKind.HACKED.value, ReportStatus.OPEN.value),
+        )
+        return _to_report(row) if row is not None else None
+
+    async def times_since(self, reporter_id: int, since: datetime) -> list[datetime]:
+        """When this person reported from `since` on: the input of the rate-limit decision."""
+        rows = await self._db.fetch_all(
+            "SELECT created_at FROM reports WHERE reporter_id = ? AND created_at >= ? ORDER BY created_at",
+            (reporter_id, _iso(since)),
+        )
+        return [datetime.fromisoformat(row["created_at"]) for row in rows]
+
+    async def list_open(self, limit: int = 30) -> list[Report]:
+        rows = await self._db.fetch_all(
+            "SELECT * FROM reports WHERE status = ? ORDER BY id LIMIT ?", (ReportStatus.OPEN.value, limit)
+        )
+        return [_to_report(row) for row in rows]
+
+    async def close(self, report_id: int, closed_by: int, now: datetime) -> Report:
+        """Close an open report; NotFound or InvalidTransition (already closed) otherwise."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one("SELECT * FROM reports WHERE id = ?", (report_id,))
+            if row is None:
+                raise NotFound(f"report {report_id}", text=f"Обращения №{report_id} нет. Список открытых — /обращения.")
+            new_status = transition(ReportStatus(row["status"]), ReportAction.CLOSE)
+            await tx.execute(
+                "UPDATE reports SET status = ?, closed_by = ?, closed_at = ? WHERE id = ?",
+                (new_status.value, closed_by, _iso(now), report_id),
+            )
+        return await self._must_get(report_id)
+
+    async def purge_closed_before(self, cutoff: datetime) -> int:
+        """Delete reports closed before `cutoff` (the retention policy in bot/privacy.py)."""
+        return await self._db.execute(
+            "DELETE FROM reports WHERE status = ? AND closed_at < ?", (ReportStatus.CLOSED.value, _iso(cutoff))
+        )

@@ -1,0 +1,152 @@
+"""The pure core of reports: phrase matcher, rate limit, numbers, excerpts, texts."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.errors import BadCommand, InvalidTransition
+from bot.reports import (
+    EXCERPT_LIMIT,
+    ChatContext,
+    HackedIntent,
+    Report,
+    ReportAction,
+    ReportKind,
+    ReportStatus,
+    abuse_staff_card,
+    classify_hacked,
+    hacked_staff_card,
+    hacked_steps_text,
+    mask_excerpt,
+    parse_report_number,
+    rate_decision,
+    rate_limited_text,
+    transition,
+)
+
+NOW = datetime(2025, 3, 12, 11, 5, tzinfo=UTC)
+
+REPORTS = [
+    "мой аккаунт взломали",
+    "Взломали страницу!!!",
+    "кто-то зашёл в мой профиль",
+    "Кто то зашел в мою страницу",
+    "у меня украли аккаунт",
+    "УКРАЛИ АККАУНТ",
+    "меня взломали",
+    "взломали",
+    "аккаунт сына взломали, что делать?",
+    "с моей страницы кто-то пишет одноклассникам",
+    "угнали страницу в вк",
+]
+ADVICE = [
+    "как защитить аккаунт от взлома?",
+    "Что делать, если взломают страницу?",
+    "как обезопасить профиль",
+    "могут ли взломать мой аккаунт",
+    "меня не взломали, просто спрашиваю про взлом",
+]
+NOTHING = [
+    "где демоверсии огэ",
+    "фипи",
+    "какой пароль лучше поставить",
+    "одноклассник взломал игру",
+    "ученик зашёл в класс",
+    "",
+    "😀",
+    "вкусно",
+]
+
+
+@pytest.mark.parametrize("text", REPORTS)
+def test_statements_of_a_stolen_account_are_reports(text: str) -> None:
+    assert classify_hacked(text) is HackedIntent.REPORT
+
+
+@pytest.mark.parametrize("text", ADVICE)
+def test_hypothetical_or_preventive_questions_get_advice(text: str) -> None:
+    assert classify_hacked(text) is HackedIntent.ADVICE
+
+
+@pytest.mark.parametrize("text", NOTHING)
+def test_other_messages_are_not_about_stolen_accounts(text: str) -> None:
+    assert classify_hacked(text) is HackedIntent.NONE
+
+
+def test_only_the_start_of_a_huge_message_is_read() -> None:
+    assert classify_hacked("привет " * 200 + "взломали аккаунт") is HackedIntent.NONE
+    assert classify_hacked("взломали аккаунт " + "а" * 4000) is HackedIntent.REPORT
+
+
+@given(st.text(max_size=300))
+def test_classifier_never_fails(text: str) -> None:
+    assert classify_hacked(text) in set(HackedIntent)
+
+
+def test_rate_limit_allows_up_to_the_maximum_per_hour() -> None:
+    recent = [NOW - timedelta(minutes=50), NOW - timedelta(minutes=10)]
+    assert rate_decision(recent, NOW, 3).allowed
+    refused = rate_decision([*recent, NOW - timedelta(minutes=1)], NOW, 3)
+    assert not refused.allowed and refused.retry_after == timedelta(minutes=10)
+    assert "10 мин" in rate_limited_text(refused, 3)
+
+
+def test_reports_older_than_an_hour_do_not_count() -> None:
+    old = [NOW - timedelta(hours=1), NOW - timedelta(hours=2), NOW - timedelta(minutes=61)]
+    assert rate_decision(old, NOW, 1).allowed
+
+
+@pytest.mark.parametrize(("args", "number"), [("7", 7), ("№7", 7), ("#12", 12), (" № 3 ", 3), ("No5", 5)])
+def test_report_numbers(args: str, number: int) -> None:
+    assert parse_report_number(args) == number
+
+
+@pytest.mark.parametrize("args", ["", "0", "-1", "abc", "7 8", "1" * 12, "7.5", "семь"])
+def test_bad_report_numbers_explain_the_form(args: str) -> None:
+    with pytest.raises(BadCommand) as caught:
+        parse_report_number(args)
+    assert "/закрыть 7" in caught.value.text
+
+
+def test_a_closed_report_cannot_be_closed_again() -> None:
+    assert transition(ReportStatus.OPEN, ReportAction.CLOSE) is ReportStatus.CLOSED
+    with pytest.raises(InvalidTransition):
+        transition(ReportStatus.CLOSED, ReportAction.CLOSE)
+
+
+def test_excerpt_is_short_and_hides_personal_data_and_pings() -> None:
+    text = "[id5|Петя] @all звоните +7 (912) 345-67-89 или пишите a.b@mail.ru " + "бла " * 100
+    excerpt = mask_excerpt(text)
+    assert len(excerpt) <= EXCERPT_LIMIT and excerpt.endswith("…")
+    assert "345" not in excerpt and "mail.ru" not in excerpt and "@" not in excerpt and "[id5" not in excerpt
+    assert excerpt.startswith("Петя all звоните [телефон скрыт]")
+
+
+@given(st.text(max_size=5000))
+def test_excerpt_never_exceeds_the_limit(text: str) -> None:
+    assert 0 < len(mask_excerpt(text)) <= EXCERPT_LIMIT
+
+
+def test_empty_message_excerpt_says_why() -> None:
+    assert mask_excerpt("   ") == "(без текста: вложение или стикер)"
+
+
+def test_staff_cards_name_who_when_where_and_how_to_close() -> None:
+    hacked = Report(id=5, kind=ReportKind.HACKED, status=ReportStatus.OPEN, reporter_id=1003, created_at=NOW)
+    card = hacked_staff_card(hacked, reporter="Ольга Иванова (vk.com/id1003)", roles="родитель", tz=UTC)
+    assert "№5" in card and "Ольга Иванова" in card and "12.03.2025, 11:05" in card and "/закрыть 5" in card
+    abuse = Report(id=6, kind=ReportKind.ABUSE, status=ReportStatus.OPEN, reporter_id=1002, created_at=NOW,
+                   peer_id=2000000002, cmid=14, author_id=1003, excerpt="плохие слова")
+    card = abuse_staff_card(abuse, chat=ChatContext(title="5А — родители", purpose="чат родителей 5А"),
+                            reporter="Мария (vk.com/id1002)", author="Ольга (vk.com/id1003)", tz=UTC)
+    for part in ("«5А — родители» (чат родителей 5А)", "Сообщение №14", "Автор: Ольга", "Мария", "«плохие слова»"):
+        assert part in card
+    assert "[id" not in card  # no mention: the card must not ping the author in the staff chat
+
+
+def test_steps_tell_what_to_do_now() -> None:
+    steps = hacked_steps_text(5)
+    for part in ("№5", "сеансы", "пароль", "классному руководителю", "коды", "info@sferum.ru"):
+        assert part in steps
