@@ -11,6 +11,7 @@ from vkbottle import VKAPIError
 from vkbottle.bot import Bot, BotLabeler
 
 from bot.config import Settings
+from bot.registry import load_registry
 from bot.services import Community, Services, utc_now
 from bot.vk.api import RetryPolicy, VkApi, VkNetworkError
 from bot.vk.dispatch import Dispatcher
@@ -32,10 +33,30 @@ def feature_labelers() -> list[LabelerFactory]:
     from handlers.buttons import stale_button_labeler
     from handlers.fallback import fallback_labeler
     from handlers.help import help_labeler
+    from handlers.invites import invites_labeler
+    from handlers.join import join_labeler
+    from handlers.moderation import moderation_labeler
+    from handlers.mydata import mydata_labeler
+    from handlers.people_admin import people_admin_labeler
+    from handlers.registry import registry_labeler
+    from handlers.reports import reports_labeler
+    from handlers.requests import requests_labeler
+    from handlers.roster import roster_labeler
+    from handlers.rules import rules_labeler
 
     features: list[LabelerFactory] = [
+        moderation_labeler,  # sees every chat message first and never blocks the rest
+        roster_labeler,  # early: service messages of people entering chats must reach it
+        join_labeler,  # before help: a vk.me link's first message is often «Начать»
         help_labeler,
         binding_labeler,
+        invites_labeler,
+        requests_labeler,
+        people_admin_labeler,
+        registry_labeler,
+        rules_labeler,
+        reports_labeler,
+        mydata_labeler,
     ]
     return [*features, fallback_labeler, stale_button_labeler]
 
@@ -55,6 +76,8 @@ class BotApp:
     async def start(self) -> None:
         """Open storage, reach VK (retrying a bad network), build the handlers."""
         vk = self.settings.vk
+        # A broken registry file stops the start with every problem listed (RegistryFileError).
+        load_registry(self.settings.registry.path)
         self._db = await Database.open(self.settings.storage.path)
         await self._db.migrate()
         self._api = VkApi(

@@ -111,6 +111,10 @@ class ModerationConfig(_Section):
     )
 
 
+class ReportsConfig(_Section):
+    max_per_hour: int = Field(default=3, ge=1, le=100)  # /жалоба and /взлом per person, so the staff chat is not flooded
+
+
 class LoggingConfig(_Section):
     level: str = "INFO"
 
@@ -127,6 +131,7 @@ class Settings(BaseSettings):
     storage: StorageConfig = Field(default_factory=StorageConfig)
     invites: InvitesConfig = Field(default_factory=InvitesConfig)
     registry: RegistryConfig = Field(default_factory=RegistryConfig)
+    reports: ReportsConfig = Field(default_factory=ReportsConfig)
     moderation: ModerationConfig = Field(default_factory=ModerationConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
 

@@ -1,0 +1,130 @@
+"""Account sharing: posted codes and passwords, offering an account, asking for secrets.
+
+Shared access that is meant for the whole group (a conference ID and passcode,
+a class code of an online platform, a test number, promo codes) is not a secret
+of one person and is left alone, and so are warnings («никому не сообщайте коды»).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.moderation.personal_data import Finding
+from bot.moderation.sentences import sentence_at
+
+_DIGIT_RE = re.compile(r"\d")
+# «код 640281», «цифры из сообщения: 5 0 9 3 8», «Код для входа: 73-19-52».
+_CODE_RE = re.compile(
+    r"(?<![а-я])(?:код\w*|цифр\w*|смс|sms|пин|pin|code)(?![а-я])[^\d.!?\n]{0,30}?(?<![\d\w])(\d(?:[ \-]?\d){3,7})(?![\d\w]|[.,:]\d)"
+)
+_PASSWORD_RE = re.compile(r"(?<![а-я])(?:парол[ьяюеи]\w*|password|passwd|pass|пасс|pwd)(?![а-я])")
+# A token that looks like a secret: has a digit or a Latin letter.
+_SECRET_TOKEN_RE = re.compile(r"[^\s,;«»\"'()]{4,}")
+_UNIT_AFTER = re.compile(r"\s*(?:символ|знак|цифр|букв|раз|минут|час|дн|недел|мес|лет|год|попыт|%)")
+# Access meant for the whole group, or numbers that are not secrets.
+_SHARED_ACCESS = re.compile(
+    r"(?<![а-я])(?:конференц|идентификатор|вебинар|(?<![а-я])id(?![a-z])|урок|курс|класс(?:а|у|ом)?(?![а-я])|тест|промо|скидк|купон|"
+    r"регион|подразделени|ошибк|домофон|qr|штрих|товар|заказ|индекс|предмет|олимпиад|кпп|бик|wi-?fi|вай-?фай)"
+)
+_OFFER_RE = re.compile(
+    r"(?<![а-я])(?:дам|даю|отдам|одолжу|продам|могу дать|поделюсь|пущу|пусти|пустить|дашь|даст|дай|дайте|скину|сдам)(?![а-я])"
+    r"[^.!?\n]{0,40}?(?<![а-я])(?:аккаунт\w*|акк(?![а-я])|акка\w*|уч[её]тк\w*|уч[её]тн\w* запис\w*|логин\w*|вход(?![а-я])|"
+    r"зайти|войти|профил[ья]\w*)"
+)
+_ENTER_MINE_RE = re.compile(
+    r"(?<![а-я])(?:зайди|зайдите|заходи|заходите|войди|войдите|входи)(?:те)?\s+(?:с|со|под|через|в)\s+(?:мо(?:его|ей|им|й|ю)|сво(?:й|ю|ем|им))"
+    r"|(?<![а-я])(?:пусти|пустите)\s+(?:меня\s+)?в\s+сво"
+)
+_ASK_VERB_RE = re.compile(
+    r"(?<![а-я])(?:скинь|скиньте|пришли|пришлите|перешли|перешлите|продиктуй|продиктуйте|скажи|скажите|назови|назовите|"
+    r"напиши|напишите|дай|дайте|кинь|киньте|отправь|отправьте|сообщи|сообщите|присылайте|пересылайте|диктуй)(?![а-я])"
+)
+_SECRET_NOUN_RE = re.compile(r"(?<![а-я])(?:код|коды|кода|кодом|парол\w*|цифр\w*|смс|sms)(?![а-я])")
+_WHAT_PASSWORD_RE = re.compile(r"какой\s+(?:у\s+(?:тебя|вас|него|нее|нее)|твой|ваш)\s+(?:\w+\s+)?пароль")
+_WARNING_RE = re.compile(r"(?<![а-я])(?:никому|никогда|не)\s+(?:\w+\s+)?$")
+
+
+def find_account_sharing(text: str) -> list[Finding]:
+    """Account-sharing findings in a normalised message."""
+    found: list[Finding] = []
+    if _DIGIT_RE.search(text):
+        found += _codes(text)
+    found += _passwords(text)
+    found += _offers(text)
+    found += _asks(text)
+    return found
+
+
+def _shared(text: str, start: int, end: int) -> bool:
+    """Group-access words next to the keyword («ID конференции …, код доступа», «пароль конференции»)."""
+    sentence = sentence_at(text, start)
+    return bool(_SHARED_ACCESS.search(text, max(sentence.start, start - 45), min(sentence.end, end + 25)))
+
+
+def _codes(text: str) -> list[Finding]:
+    out: list[Finding] = []
+    for m in _CODE_RE.finditer(text):
+        start, end = m.span(1)
+        if _shared(text, m.start(), m.start() + 4) or _UNIT_AFTER.match(text, end):
+            continue
+        out.append(Finding(start, end, "posted one-time/login code"))
+    return out
+
+
+def _passwords(text: str) -> list[Finding]:
+    out: list[Finding] = []
+    for m in _PASSWORD_RE.finditer(text):
+        sentence = sentence_at(text, m.start())
+        if _shared(text, m.start(), m.end()):
+            continue
+        secret = _secret_after(text, m.end(), sentence.end)
+        if secret:
+            out.append(Finding(secret[0], secret[1], "posted password"))
+    return out
+
+
+def _secret_after(text: str, pos: int, limit: int) -> tuple[int, int] | None:
+    """Span of the first secret-looking token among the next few words."""
+    for count, m in enumerate(_SECRET_TOKEN_RE.finditer(text, pos, limit)):
+        if count >= 9:
+            break
+        token = m.group().rstrip(".!?:")
+        has_digit = any(ch.isdigit() for ch in token)
+        has_latin = any("a" <= ch <= "z" for ch in token)
+        if not (has_digit or has_latin) or "://" in token or "@" in token:
+            continue
+        digits = sum(ch.isdigit() for ch in token)
+        if token.isdigit() and (digits < 4 or _UNIT_AFTER.match(text, m.end())):
+            continue
+        if has_latin and not has_digit and count > 1 and text[pos : m.start()].strip(" :—-") != "":
+            continue  # a Latin word far from «пароль» is more likely a service name
+        return m.start(), m.start() + len(token)
+    return None
+
+
+def _offers(text: str) -> list[Finding]:
+    out: list[Finding] = []
+    for pattern in (_OFFER_RE, _ENTER_MINE_RE):
+        for m in pattern.finditer(text):
+            if _WARNING_RE.search(text[sentence_at(text, m.start()).start : m.start()]):
+                continue
+            out.append(Finding(m.start(), m.end(), "offering or asking for access to an account"))
+    return out
+
+
+def _asks(text: str) -> list[Finding]:
+    out: list[Finding] = []
+    for m in _ASK_VERB_RE.finditer(text):
+        sentence = sentence_at(text, m.start())
+        noun = _SECRET_NOUN_RE.search(text, sentence.start, sentence.end)
+        # Only access words right after the noun make it shared («код класса», «пароль конференции»).
+        if not noun or _SHARED_ACCESS.search(text, noun.end(), min(sentence.end, noun.end() + 25)):
+            continue
+        head = text[sentence.start : m.start()]
+        if _WARNING_RE.search(head) or "никому" in sentence.text:
+            continue
+        start, end = min(m.start(), noun.start()), max(m.end(), noun.end())
+        out.append(Finding(start, end, "asking for someone's code or password"))
+    for m in _WHAT_PASSWORD_RE.finditer(text):
+        out.append(Finding(m.start(), m.end(), "asking for someone's password"))
+    return out

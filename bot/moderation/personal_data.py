@@ -1,0 +1,173 @@
+"""Personal data of other people: identifier numbers, private phones, home addresses.
+
+Numbers are read as digit groups (spaces, dashes, brackets between digits are
+allowed) and classified by length, check digits (СНИЛС, ИНН, Luhn) and the
+words around them. Everything works on the normalised text (lower case).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.moderation.checksums import inn_person_valid, luhn_valid, snils_valid
+from bot.moderation.sentences import sentence_at
+
+_DIGIT_RE = re.compile(r"\d")
+# A digit group: digits with at most two separators between neighbours.
+_NUMBER_RE = re.compile(r"(?<![\w.,])\+?\d(?:[ \-().№]{0,2}\d){3,22}(?![\w]|[.,]\d)")
+_NOT_DIGIT = re.compile(r"\D")
+
+_BIRTH_RE = re.compile(r"(?<![\w])[ivxlcхіс]{1,5}\s?-\s?[а-я]{2}\s?№?\s?\d{6}(?!\d)")
+_PASSPORT_CONTEXT = re.compile(r"паспорт|серия|серии|серию")
+_SERIES_NUMBER_RE = re.compile(r"(?:серия|серию|серии)\s*\d{2}\s?\d{2}\s*,?\s*(?:номер|№)\s*\d{6}(?!\d)")
+_SNILS_CONTEXT = re.compile(r"снилс|страхов\w* свидетельств|страхов\w* номер")
+_INN_CONTEXT = re.compile(r"(?<![а-я])инн(?![а-я])")
+_OMS_CONTEXT = re.compile(r"(?<![а-я])(?:омс|полис)")
+_CARD_CONTEXT = re.compile(r"карт[аеуыо]|перевод|переведите|переводите|скидыва|сбер|т-банк|тинькофф|держател")
+_BIRTH_CONTEXT = re.compile(r"свидетельств\w* о рождении|св-в\w*")
+# Numbers that are plainly not about a person.
+_NUMBER_EXEMPT = re.compile(
+    r"заказ|заявк|трек|isbn|артикул|штрихкод|накладн|квитанц|посылк|билет|код\w*|индекс|кпп|бик|огрн|окпо|р/с|расч[её]тн|лицев|идентификатор|конференц"
+)
+# Official or institutional phones are public; a personal marker overrides.
+_OFFICIAL = re.compile(
+    r"школ|гимнази|лице[йя]|приемн|секретар|канцеляр|вахт|горяч|лини[яи]|поддержк|довери|справочн|дежурн|регистратур|"
+    r"поликлиник|больниц|медпункт|администрац|учрежден|отдел|полици|мчс|скорая|госуслуг|бухгалтер|диспетчер|музе|библиотек"
+)
+_PERSONAL = re.compile(r"личн|мобильн\w* (?:мам|пап|бабушк|дедушк)|домашн")
+_OWN = re.compile(r"(?<![а-я])(?:мой|моя|мне|меня|мною|я)(?![а-я])")
+_LOGIN_BEFORE = re.compile(r"(?:логин|вход|войти|входа)\W{0,3}$")
+_OTHER_PERSON_PHONE = re.compile(r"(?:номер|телефон|тел|мобильн\w*)\.?\s+(?!мой|моя)[а-я]{3,}")
+
+_FLAT_RE = re.compile(r"(?<![а-я])(?:кв\.?|квартира)\s*№?\s*\d{1,4}(?![\d.,]?\d|\s*(?:м(?![а-я])|метр))")
+_HOUSE_BEFORE_RE = re.compile(r"\d{1,3}\s*[а-я]?\s*(?:,|\s)\s*(?:корп\.?\s*\d+\s*,?\s*)?$")
+_HOUSE_FLAT_RE = re.compile(r"(?<![\w])[а-я][а-я\-]{3,}\s*,?\s+(?:д\.?\s*)?\d{1,3}[а-я]?\s?[-/]\s?\d{1,4}(?![\d\-./])")
+_LIVES_RE = re.compile(
+    r"(?:жив[её]т|живут|проживает|адрес\w*)\s+(?:по адресу\s*:?\s*|на\s+)?(?:ул\.?\s*|улиц[аеы]\s+|пр\.?\s*|проспект\w*\s+|мкр\.?\s*)?"
+    r"[а-я][а-я\-]{3,}\s*,?\s+(?:д\.?\s*|дом\s*)?\d{1,3}(?![\d.:])"
+)
+_ADDRESS_CONTEXT = re.compile(r"адрес|жив[её]т|живут|прожива")
+
+_REQUEST_RE = re.compile(
+    r"(?<![а-я])(?:скиньте|скинь|скинет|киньте|кинь|кидайте|пришлите|пришли|присылайте|пришлет|отправьте|отправь|отправит|"
+    r"напишите|напиши|напишет|выложите|выложи|выложит|сбросьте|скидывайте|впишите)(?![а-я])"
+)
+_DATA_NOUN_RE = re.compile(
+    r"снилс|паспорт|полис|(?<![а-я])омс|(?<![а-я])инн(?![а-я])|номер\w* карт|данные карт|свидетельств\w* о рождении|"
+    r"адрес\w* проживания|домашн\w* адрес|серию и номер"
+)
+_PRIVATE_DESTINATION = re.compile(r"в личк|в лс|личн\w* сообщени|на почту|лично|секретар|в канцеляри|медсестр|в кабинет|классному руководителю")
+_NEGATED = re.compile(r"(?<![а-я])(?:не|нельзя|никогда|никому)\s+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    start: int  # normalised span
+    end: int
+    reason: str
+
+
+def find_personal_data(text: str) -> list[Finding]:
+    """Personal data findings in a normalised message."""
+    found: list[Finding] = []
+    if _DIGIT_RE.search(text):
+        found += _birth_certificates(text)
+        found += _numbers(text)
+        found += _addresses(text)
+    found += _requests(text)
+    return found
+
+
+def _birth_certificates(text: str) -> list[Finding]:
+    out = [Finding(m.start(), m.end(), "birth certificate number") for m in _BIRTH_RE.finditer(text)]
+    out += [Finding(m.start(), m.end(), "passport series and number") for m in _SERIES_NUMBER_RE.finditer(text)]
+    return out
+
+
+def _numbers(text: str) -> list[Finding]:
+    out: list[Finding] = []
+    for m in _NUMBER_RE.finditer(text):
+        raw = m.group()
+        digits = _NOT_DIGIT.sub("", raw)
+        sentence = sentence_at(text, m.start())
+        before = text[max(sentence.start, m.start() - 60) : m.start()]
+        reason = _classify(digits, raw, before, sentence.text, text[m.end() : m.end() + 30])
+        if reason:
+            out.append(Finding(m.start(), m.end(), reason))
+    return out
+
+
+def _classify(digits: str, raw: str, before: str, sentence: str, after: str) -> str | None:
+    n = len(digits)
+    context = before + " " + after
+    if n == 6 and _BIRTH_CONTEXT.search(sentence):
+        return "birth certificate number"
+    if _NUMBER_EXEMPT.search(before[-40:]):
+        return None
+    if n == 10 and (_PASSPORT_CONTEXT.search(context) or re.fullmatch(r"\d{2} \d{2} №?\d{6}", raw)):
+        return "passport series and number"
+    if n == 16 and _OMS_CONTEXT.search(context):
+        return "ОМС policy number"
+    if n == 11 and _SNILS_CONTEXT.search(context):
+        return "СНИЛС"
+    if n == 12 and inn_person_valid(digits):
+        return "personal ИНН with valid checksum"
+    if 13 <= n <= 19 and digits[0] in "23456" and luhn_valid(digits):
+        return "bank card number (Luhn-valid)"
+    if 16 <= n <= 19 and _CARD_CONTEXT.search(before[-40:]):
+        return "bank card number"
+    if _is_phone(digits, raw):
+        return _phone_reason(before, sentence)
+    if n == 11 and snils_valid(digits) and (re.fullmatch(r"\d{3}[- ]\d{3}[- ]\d{3}[- ]\d{2}", raw) or _SNILS_CONTEXT.search(sentence)):
+        return "СНИЛС with valid checksum"
+    return None
+
+
+def _is_phone(digits: str, raw: str) -> bool:
+    if len(digits) == 11 and digits[0] in "78":
+        return True
+    return len(digits) == 10 and digits[0] == "9" and (raw.startswith("9") or "(" in raw)
+
+
+def _phone_reason(before: str, sentence: str) -> str | None:
+    if _LOGIN_BEFORE.search(before):
+        return None  # a phone used as a login: the account-sharing check reports it
+    if re.search(r"8\D{0,3}800", before[-3:] + sentence) and "800" in sentence:
+        return None  # toll-free helpline
+    personal = bool(_PERSONAL.search(sentence))
+    if _OFFICIAL.search(sentence) and not personal:
+        return None
+    if _OWN.search(before) and not _OTHER_PERSON_PHONE.search(before) and not personal:
+        return None  # one's own number
+    return "phone number of a private person"
+
+
+def _addresses(text: str) -> list[Finding]:
+    out: list[Finding] = []
+    for m in _FLAT_RE.finditer(text):
+        head = text[max(0, m.start() - 40) : m.start()]
+        house = _HOUSE_BEFORE_RE.search(head)
+        if house:
+            out.append(Finding(m.start() - len(head) + house.start(), m.end(), "home address with flat number"))
+    if _ADDRESS_CONTEXT.search(text):
+        for m in _HOUSE_FLAT_RE.finditer(text):
+            out.append(Finding(m.start(), m.end(), "home address (house-flat)"))
+        for m in _LIVES_RE.finditer(text):
+            if not _OFFICIAL.search(sentence_at(text, m.start()).text):
+                out.append(Finding(m.start(), m.end(), "home address"))
+    return out
+
+
+def _requests(text: str) -> list[Finding]:
+    out: list[Finding] = []
+    for m in _REQUEST_RE.finditer(text):
+        sentence = sentence_at(text, m.start())
+        tail = text[m.end() : min(sentence.end, m.end() + 60)]
+        noun = _DATA_NOUN_RE.search(tail)
+        if not noun or " нет " in tail[: noun.start()]:
+            continue
+        if _NEGATED.search(text[sentence.start : m.start()]) or _PRIVATE_DESTINATION.search(sentence.text):
+            continue
+        out.append(Finding(m.start(), m.end() + noun.end(), "request to post personal data in the chat"))
+    return out

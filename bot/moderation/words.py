@@ -1,0 +1,167 @@
+"""Word-level checks: profanity, insults and a school's own blocked words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.moderation import insults, profanity
+from bot.moderation.lexicon import Pejorative
+from bot.moderation.normalise import Normalised
+from bot.moderation.sentences import sentence_at
+from bot.moderation.tokens import SPLIT_HINT_RE, TOKEN_RE, Token, letter_runs, tokenize
+from bot.moderation.variants import readings
+from bot.moderation.verdict import Hit, Label
+
+_QUOTED_RE = re.compile(r"«[^»\n]{0,300}»|\"[^\"\n]{0,300}\"|“[^”\n]{0,300}”|„[^“”\n]{0,300}[“”]")
+_CACHE_LIMIT = 200_000
+_DASH_AFTER_RE = re.compile(r"\s*[—–]|\s+-\s")
+_BLYAD_NOUN_RE = re.compile(r"^бляд(?:ь|и|ью|ей|ям|ями|ях)$")
+# Case endings (and augmentative suffixes) of a noun: «пиздюк-и», «мудил-о», «уебищ-е»,
+# but not the adjective «уёбищ-ный» or the verb «пидор-асит».
+_NOUN_ENDING_RE = re.compile(r"(?:а|я|у|ю|ом|ем|ой|ею|ою|е|ы|и|ов|ев|ей|ам|ям|ами|ями|ах|ях|о|ь|ище|ища|ина|ины|ину|иной|ка|ки|ку|ке|кой|ек)?")
+
+
+@dataclass(frozen=True, slots=True)
+class TokenClass:
+    """What a token is, independent of the sentence around it."""
+
+    obscene: str | None = None  # reason for the profanity label
+    pejorative: str | None = None  # lemma, if it can insult a person
+    kind: str = "strong"  # lexicon kind or "expletive"
+
+
+_CLEAN = TokenClass()
+
+
+class WordScanner:
+    def __init__(
+        self,
+        *,
+        pejoratives: dict[str, Pejorative],
+        obscene_persons: tuple[str, ...],
+        blocked: frozenset[str],
+        allowed: frozenset[str],
+    ) -> None:
+        self._pejoratives = pejoratives
+        self._obscene_persons = obscene_persons
+        self._blocked = blocked
+        self._allowed = allowed
+        self._cache: dict[str, TokenClass] = {}
+
+    def scan(self, norm: Normalised) -> list[Hit]:
+        # Fast path: most messages have only clean, already-seen words and no
+        # spelled-out letters, so no Token objects are built at all.
+        classify = self._classify
+        suspicious = any(classify(word) is not _CLEAN for word in TOKEN_RE.findall(norm.text))
+        if not suspicious and not SPLIT_HINT_RE.search(norm.text):
+            return self._phrases(norm, None)
+        tokens = tokenize(norm)
+        candidates = [(tok, classify(tok.text)) for tok in tokens]
+        candidates += [(run, classify(run.text)) for run in letter_runs(norm, tokens)]
+        hits: list[Hit] = []
+        quotes: list[tuple[int, int]] | None = None
+        for tok, cls in candidates:
+            if cls is _CLEAN:
+                continue
+            start, end = norm.span(tok.start, tok.end)
+            obscene = cls.obscene
+            if obscene == "suka" and profanity.suka_is_literal(norm.text):
+                continue
+            if obscene:
+                reason = "сука used as a swear word" if obscene == "suka" else obscene
+                hits.append(Hit(label=Label.PROFANITY, start=start, end=end, reason=reason))
+            if cls.pejorative:
+                quotes = quotes if quotes is not None else _quoted_spans(norm.text)
+                if self._insults(norm, tokens, tok, cls, quotes):
+                    reason = f"pejorative «{cls.pejorative}» about a person"
+                    hits.append(Hit(label=Label.INSULT, start=start, end=end, reason=reason))
+        hits += self._phrases(norm, quotes)
+        return hits
+
+    def _classify(self, text: str) -> TokenClass:
+        cls = self._cache.get(text)
+        if cls is None:
+            if len(self._cache) > _CACHE_LIMIT:
+                self._cache.clear()
+            cls = self._cache[text] = self._classify_uncached(text)
+        return cls
+
+    def _classify_uncached(self, text: str) -> TokenClass:
+        options = readings(text)
+        if any(r in self._allowed for r in options):
+            return _CLEAN
+        if any(r in self._blocked for r in options):
+            return TokenClass(obscene="word blocked by the school")
+        root = next((r for r in map(profanity.obscene_reading, options) if r), None)
+        suka = root is None and any(profanity.is_suka(r) for r in options)
+        if root or suka:
+            obscene = f"obscene root {root}" if root else "suka"
+            person = next((p for p in map(self._obscene_person, options) if p), None)
+            if person:
+                return TokenClass(obscene=obscene, pejorative=person)
+            if suka:
+                return TokenClass(obscene=obscene, pejorative="сука", kind="expletive")
+            # «блядь» also names a person, but mostly it is an interjection.
+            lemma = "блядь" if any(_BLYAD_NOUN_RE.match(r) for r in options) else None
+            return TokenClass(obscene=obscene, pejorative=lemma, kind="expletive")
+        for reading in options:
+            entry = self._pejoratives.get(reading)
+            if entry:
+                return TokenClass(pejorative=entry.lemma, kind=entry.kind)
+        return _CLEAN
+
+    def _obscene_person(self, reading: str) -> str | None:
+        """The obscene person-noun stem of `reading` when it is a noun form of it."""
+        for stem in self._obscene_persons:
+            if reading.startswith(stem) and _NOUN_ENDING_RE.fullmatch(reading, len(stem)):
+                return stem
+        return None
+
+    def _insults(self, norm: Normalised, tokens: list[Token], tok: Token, cls: TokenClass, quotes: list[tuple[int, int]]) -> bool:
+        sentence = sentence_at(norm.text, tok.start)
+        inside = [t for t in tokens if sentence.start <= t.start < sentence.end and not (tok.start <= t.start < tok.end)]
+        index = sum(1 for t in inside if t.start < tok.start)
+        sequence = inside[:index] + [tok] + inside[index:]
+        words = [_word(norm, t, quotes) for t in sequence]
+        return insults.is_insult(words, index, cls.kind)
+
+    def _phrases(self, norm: Normalised, quotes: list[tuple[int, int]] | None) -> list[Hit]:
+        out = []
+        for m in insults.PHRASE_RE.finditer(norm.text):
+            quotes = quotes if quotes is not None else _quoted_spans(norm.text)
+            if _inside(m.start(), quotes):
+                continue
+            start, end = norm.span(m.start(), m.end())
+            out.append(Hit(label=Label.INSULT, start=start, end=end, reason="telling someone to shut up"))
+        return out
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _QUOTED_RE.finditer(text)] if any(q in text for q in "«\"“„") else []
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a < pos < b for a, b in spans)
+
+
+def _word(norm: Normalised, tok: Token, quotes: list[tuple[int, int]]) -> insults.Word:
+    text = norm.text
+    start, end = norm.span(tok.start, tok.end)
+    original = norm.original[start:end]
+    capitalised = not tok.joined and original[:1].isupper() and not original.isupper()
+    hyphen = (tok.start >= 2 and text[tok.start - 1] == "-" and text[tok.start - 2].isalpha()) or (
+        tok.end + 1 < len(text) and text[tok.end] == "-" and text[tok.end + 1].isalpha()
+    )
+    after = text[tok.end : tok.end + 40]
+    rest = after.lstrip()
+    return insults.Word(
+        text=readings(tok.text)[0] if tok.text else tok.text,
+        start=tok.start,
+        end=tok.end,
+        capitalised=capitalised,
+        quoted=_inside(tok.start, quotes),
+        hyphen_joined=hyphen and not tok.joined,
+        followed_by=rest[:1],
+        dash_after=bool(_DASH_AFTER_RE.match(after)),
+    )

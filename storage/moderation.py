@@ -1,0 +1,168 @@
+"""Moderation events, warnings, the school's filter words, appeals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from storage.db import Database
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModerationEvent:
+    id: int
+    at: str
+    peer_id: int
+    author_id: int
+    labels: tuple[str, ...]
+    excerpt: str
+    """Masked; the full text is never stored."""
+    acts: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Warning:
+    id: int
+    person_id: int
+    labels: tuple[str, ...]
+    issued_at: str
+    expires_at: str
+    pardoned: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class Appeal:
+    id: int
+    warning_id: int
+    person_id: int
+    state: str
+
+
+def _event(row: aiosqlite.Row) -> ModerationEvent:
+    return ModerationEvent(id=row["id"], at=row["at"], peer_id=row["peer_id"], author_id=row["author_id"],
+                           labels=tuple(filter(None, row["labels"].split(","))), excerpt=row["excerpt"],
+                           acts=tuple(filter(None, row["acts"].split(","))))
+
+
+def _warning(row: aiosqlite.Row) -> Warning:
+    return Warning(id=row["id"], person_id=row["person_id"], labels=tuple(row["labels"].split(",")),
+                   issued_at=row["issued_at"], expires_at=row["expires_at"], pardoned=row["pardoned_at"] is not None)
+
+
+class ModerationRepo:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def record_event(self, *, now: datetime, peer_id: int, author_id: int, cmid: int | None,
+                           labels: list[str], excerpt: str, edited: bool) -> int:
+        return await self._db.execute(
+            "INSERT INTO moderation_events (at, peer_id, author_id, cmid, labels, excerpt, edited) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (_iso(now), peer_id, author_id, cmid, ",".join(labels), excerpt, int(edited)),
+        )
+
+    async def set_acts(self, event_id: int, acts: list[str]) -> None:
+        await self._db.execute("UPDATE moderation_events SET acts = ? WHERE id = ?", (",".join(acts), event_id))
+
+    async def recent_events(self, limit: int) -> list[ModerationEvent]:
+        rows = await self._db.fetch_all("SELECT * FROM moderation_events ORDER BY id DESC LIMIT ?", (limit,))
+        return [_event(row) for row in rows]
+
+    async def add_warning(self, *, person_id: int, event_id: int | None, labels: list[str], now: datetime,
+                          expires_at: datetime) -> int:
+        return await self._db.execute(
+            "INSERT INTO warnings (person_id, event_id, labels, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            (person_id, event_id, ",".join(labels), _iso(now), _iso(expires_at)),
+        )
+
+    async def active_warnings(self, person_id: int, now: datetime) -> list[Warning]:
+        rows = await self._db.fetch_all(
+            "SELECT * FROM warnings WHERE person_id = ? AND pardoned_at IS NULL AND expires_at > ? ORDER BY id",
+            (person_id, _iso(now)),
+        )
+        return [_warning(row) for row in rows]
+
+    async def pardon_last(self, person_id: int, by: int, now: datetime) -> Warning | None:
+        """Lift the newest active warning; None when there is none."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                "SELECT * FROM warnings WHERE person_id = ? AND pardoned_at IS NULL AND expires_at > ? "
+                "ORDER BY id DESC LIMIT 1",
+                (person_id, _iso(now)),
+            )
+            if row is None:
+                return None
+            await tx.execute("UPDATE warnings SET pardoned_at = ?, pardoned_by = ? WHERE id = ?",
+                             (_iso(now), by, row["id"]))
+        return _warning(row)
+
+    async def pardon(self, warning_id: int, by: int, now: datetime) -> bool:
+        changed = await self._db.execute(
+            "UPDATE warnings SET pardoned_at = ?, pardoned_by = ? WHERE id = ? AND pardoned_at IS NULL",
+            (_iso(now), by, warning_id),
+        )
+        return changed > 0
+
+    # --- the school's words ---------------------------------------------------
+
+    async def set_word(self, word: str, kind: str, by: int, now: datetime) -> None:
+        await self._db.execute(
+            "INSERT INTO filter_words (word, kind, added_by, added_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (word) DO UPDATE SET kind = excluded.kind, added_by = excluded.added_by, "
+            "added_at = excluded.added_at",
+            (word, kind, by, _iso(now)),
+        )
+
+    async def remove_word(self, word: str) -> bool:
+        return await self._db.execute("DELETE FROM filter_words WHERE word = ?", (word,)) > 0
+
+    async def words(self) -> tuple[list[str], list[str]]:
+        """(blocked, allowed)."""
+        rows = await self._db.fetch_all("SELECT word, kind FROM filter_words ORDER BY word")
+        return [r["word"] for r in rows if r["kind"] == "block"], [r["word"] for r in rows if r["kind"] == "allow"]
+
+    # --- appeals -----------------------------------------------------------------
+
+    async def open_appeal(self, *, warning_id: int, person_id: int, now: datetime) -> int | None:
+        """A new appeal, or None when this warning already has an open one."""
+        async with self._db.transaction() as tx:
+            existing = await tx.fetch_one(
+                "SELECT id FROM appeals WHERE warning_id = ? AND state = 'open'", (warning_id,))
+            if existing is not None:
+                return None
+            return await tx.execute("INSERT INTO appeals (warning_id, person_id, at) VALUES (?, ?, ?)",
+                                    (warning_id, person_id, _iso(now)))
+
+    async def decide_appeal(self, appeal_id: int, *, lift: bool, by: int, now: datetime) -> Appeal | None:
+        """Close an open appeal (lifting its warning when asked); None when it is not open."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one("SELECT * FROM appeals WHERE id = ? AND state = 'open'", (appeal_id,))
+            if row is None:
+                return None
+            await tx.execute("UPDATE appeals SET state = ?, decided_by = ?, decided_at = ? WHERE id = ?",
+                             ("lifted" if lift else "kept", by, _iso(now), appeal_id))
+            if lift:
+                await tx.execute(
+                    "UPDATE warnings SET pardoned_at = ?, pardoned_by = ? WHERE id = ? AND pardoned_at IS NULL",
+                    (_iso(now), by, row["warning_id"]))
+        return Appeal(id=row["id"], warning_id=row["warning_id"], person_id=row["person_id"],
+                      state="lifted" if lift else "kept")
+
+    # --- said once ---------------------------------------------------------------
+
+    async def first_notice(self, peer_id: int, notice: str, now: datetime) -> bool:
+        """True the first time `notice` is given for this chat."""
+        changed = await self._db.execute(
+            "INSERT INTO chat_notices (peer_id, notice, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            (peer_id, notice, _iso(now)),
+        )
+        return changed > 0
+
+    async def clear_notice(self, peer_id: int, notice: str) -> None:
+        await self._db.execute("DELETE FROM chat_notices WHERE peer_id = ? AND notice = ?", (peer_id, notice))

@@ -1,0 +1,175 @@
+"""Moderation end to end: the real bot deletes, notices, warns, escalates, and leaves innocents alone."""
+
+import asyncio
+
+import pytest
+
+from bot.sandbox.world import SandboxWorld
+from storage.moderation import ModerationRepo
+
+ADMIN, TEACHER, PARENT, STUDENT, STRANGER, CLASS_TEACHER = 1001, 1002, 1003, 1004, 1005, 1006
+
+
+async def bind_chats(world: SandboxWorld) -> None:
+    for chat, purpose in (("staff", "учительская"), ("5a-parents", "5А родители"), ("5a-students", "5А ученики")):
+        await world.emulator.user_writes(ADMIN, f"/привязать {purpose}", peer_id=world.chat_peers[chat])
+        await world.emulator.wait_for_bot_message(world.chat_peers[chat], timeout=5)
+
+
+@pytest.fixture
+async def school(world: SandboxWorld) -> SandboxWorld:
+    await bind_chats(world)
+    return world
+
+
+async def say(world: SandboxWorld, user: int, chat: str, text: str) -> dict:
+    return await world.emulator.user_writes(user, text, peer_id=world.chat_peers[chat])
+
+
+async def staff_line(world: SandboxWorld, contains: str) -> dict:
+    return await world.emulator.wait_for_bot_message(
+        world.chat_peers["staff"], predicate=lambda m: contains in m["text"], timeout=5)
+
+
+def repo(world: SandboxWorld) -> ModerationRepo:
+    return ModerationRepo(world.app.services.db)
+
+
+async def test_profanity_is_deleted_noticed_warned_and_logged(school: SandboxWorld) -> None:
+    peer = school.chat_peers["5a-parents"]
+    sent = await say(school, PARENT, "5a-parents", "да это п.и.з.д.е.ц какой-то, а не расписание")
+    notice = await school.emulator.wait_for_bot_message(peer, timeout=5)
+    assert notice["text"].startswith("Сообщение удалено: п. 4.5")
+    assert "п.и.з.д" not in notice["text"]
+    (delete,) = school.emulator.calls("messages.delete")
+    assert delete.params["cmids"] == str(sent["conversation_message_id"])
+    assert delete.params["delete_for_all"] == "1"
+    assert next(m for m in school.emulator.messages(peer) if m["conversation_message_id"] == sent["conversation_message_id"])["deleted"]
+    log_line = await staff_line(school, "Модерация")
+    assert "нецензурная лексика" in log_line["text"] and "п.и.з.д.е.ц" not in log_line["text"]
+    dm = await school.emulator.wait_for_bot_message(PARENT, timeout=5)
+    assert "4.5" in dm["text"] and "1 из 3" in dm["text"]
+    assert len(await repo(school).active_warnings(PARENT, school.app.services.now())) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "Команда 5А заняла первое место, поздравляем!",
+    "Сдаём по 300 рублей, застрахуйте детей до пятницы",
+    "Купите хлеба и мандарины к празднику",
+    "психиатр придёт на классный час, небеса ясные",
+])
+async def test_innocent_trap_words_are_left_alone(school: SandboxWorld, text: str) -> None:
+    before = school.handled
+    await say(school, PARENT, "5a-parents", text)
+    await school.settle(before)
+    assert school.emulator.calls("messages.delete") == []
+    assert school.emulator.bot_messages(school.chat_peers["5a-parents"])[-1]["text"].startswith("Готово")
+
+
+async def test_personal_data_is_deleted_and_the_author_told_what_to_do(school: SandboxWorld) -> None:
+    await say(school, PARENT, "5a-parents", "Паспорт Иванова: серия 4512 номер 345678, передайте в бухгалтерию")
+    await school.emulator.wait_for_bot_message(school.chat_peers["5a-parents"], timeout=5)
+    dm = await school.emulator.wait_for_bot_message(PARENT, timeout=5)
+    assert "4.6" in dm["text"] and "классному руководителю" in dm["text"]
+    log_line = await staff_line(school, "персональные данные")
+    assert "345678" not in log_line["text"] and "4512" not in log_line["text"]
+    (event,) = await repo(school).recent_events(1)
+    assert "345678" not in event.excerpt
+
+
+async def test_student_escalates_to_class_teacher_and_is_never_removed(school: SandboxWorld) -> None:
+    for n in range(3):
+        await say(school, STUDENT, "5a-students", f"бл*ть, опять контрольная {n}")
+        await school.emulator.wait_for_bot_message(school.chat_peers["5a-students"], timeout=5)
+    alert = await staff_line(school, "⚠️")
+    assert "3 действующих" in alert["text"]
+    to_teacher = await school.emulator.wait_for_bot_message(CLASS_TEACHER, timeout=5)
+    assert "не исключаю" in to_teacher["text"]
+    assert STUDENT in school.emulator.chat_members(school.chat_peers["5a-students"])
+    assert school.emulator.calls("messages.removeChatUser") == []
+
+
+async def test_adult_removed_at_threshold_when_configured(make_world) -> None:  # type: ignore[no-untyped-def]
+    world = await make_world(moderation={"warn_threshold": 2, "remove_adults_at_threshold": True})
+    await bind_chats(world)
+    for _ in range(2):
+        await say(world, PARENT, "5a-parents", "ты дебил, учитель")
+        await world.emulator.wait_for_bot_message(world.chat_peers["5a-parents"], timeout=5)
+    await staff_line(world, "исключён")
+    assert PARENT not in world.emulator.chat_members(world.chat_peers["5a-parents"])
+
+
+async def test_not_admin_is_said_once_and_logging_goes_on(school: SandboxWorld) -> None:
+    school.emulator.set_bot_admin(school.chat_peers["5a-parents"], False)
+    for text in ("сука, опять", "ну ты и урод"):
+        await say(school, PARENT, "5a-parents", text)
+        await school.emulator.wait_for_bot_message(school.chat_peers["5a-parents"], timeout=5)
+    await asyncio.sleep(0.3)
+    staff = [m["text"] for m in school.emulator.bot_messages(school.chat_peers["staff"])]
+    assert sum("не могу удалять" in t for t in staff) == 1
+    assert sum("Модерация" in t for t in staff) == 2
+    notices = school.emulator.bot_messages(school.chat_peers["5a-parents"])
+    assert notices[-1]["text"].startswith("Напоминание")
+
+
+async def test_edited_message_is_checked(school: SandboxWorld) -> None:
+    sent = await say(school, PARENT, "5a-parents", "всё хорошо")
+    await school.emulator.user_edits(PARENT, school.chat_peers["5a-parents"], sent["conversation_message_id"],
+                                     "всё х*ево, н@хуй такую школу")
+    notice = await school.emulator.wait_for_bot_message(
+        school.chat_peers["5a-parents"], predicate=lambda m: "удалено" in m["text"], timeout=5)
+    assert "4.5" in notice["text"]
+
+
+async def test_admin_commands_pardon_warns_modlog_filter(school: SandboxWorld) -> None:
+    staff = school.chat_peers["staff"]
+    await say(school, PARENT, "5a-parents", "ну ты и дура")
+    await staff_line(school, "Модерация")
+
+    async def admin(text: str) -> str:
+        await school.emulator.user_writes(ADMIN, text, peer_id=staff)
+        return (await school.emulator.wait_for_bot_message(staff, predicate=lambda m: "Модерация" not in m["text"], timeout=5))["text"]
+
+    assert "(1)" in await admin(f"/предупреждения id{PARENT}")
+    assert "«" in await admin("/журнал 5")
+    assert "Осталось: 0" in await admin(f"/простить [id{PARENT}|Ольга]")
+    assert "нечего" in await admin(f"/простить id{PARENT}")
+    assert "Формат" in await admin("/фильтр съешь слово")
+    assert "добавлено" in await admin("/фильтр добавить жопа")
+    await say(school, PARENT, "5a-parents", "сидим на жопе ровно")
+    await staff_line(school, "Модерация")
+    assert "больше не" in await admin("/разрешить жопа")
+    audit = [e.action for e in await school.app.services.audit.recent(10)]
+    assert {"pardon", "filter_add", "filter_allow"} <= set(audit)
+
+
+async def test_non_admin_cannot_pardon(school: SandboxWorld) -> None:
+    await school.emulator.user_writes(TEACHER, f"/простить id{PARENT}", peer_id=school.chat_peers["staff"])
+    reply = await school.emulator.wait_for_bot_message(school.chat_peers["staff"], timeout=5)
+    assert "администратор" in reply["text"]
+
+
+async def test_appeal_card_lifts_the_warning(school: SandboxWorld) -> None:
+    await say(school, PARENT, "5a-parents", "вы все идиоты")
+    await staff_line(school, "Модерация")
+    await school.emulator.user_writes(PARENT, "/обжаловать")
+    await school.emulator.wait_for_bot_message(PARENT, predicate=lambda m: "передано" in m["text"], timeout=5)
+    card = await staff_line(school, "Обжалование")
+    button = card["keyboard"]["buttons"][0][0]["action"]
+    await school.emulator.press_button(ADMIN, school.chat_peers["staff"], card["conversation_message_id"],
+                                       button["payload"])
+    outcome = await school.emulator.wait_for_bot_message(PARENT, predicate=lambda m: "рассмотрел" in m["text"], timeout=5)
+    assert "снято" in outcome["text"]
+    assert await repo(school).active_warnings(PARENT, school.app.services.now()) == []
+    # a second press (or a forged one) changes nothing
+    await school.emulator.press_button(ADMIN, school.chat_peers["staff"], card["conversation_message_id"],
+                                       button["payload"])
+    await asyncio.sleep(0.3)
+    assert "уже рассмотрено" in str(school.emulator.event_answers[-1])
+
+
+async def test_commands_and_unbound_chats_are_not_moderated(world: SandboxWorld) -> None:
+    before = world.handled
+    await say(world, PARENT, "5a-parents", "п*здец")  # chats are not bound in this world
+    await world.settle(before)
+    assert world.emulator.calls("messages.delete") == []
