@@ -21,6 +21,15 @@ class Person:
             return "пока без роли"
         return ", ".join(ROLE_TITLES[r] for r in sorted(self.roles, key=list(Role).index))
 
+    def link(self) -> str:
+        """«Имя Фамилия (vk.com/id123)»: for staff messages; unlike a mention it never pings anyone."""
+        return profile(self.vk_id, self.display_name)
+
     def mention(self) -> str:
         """A VK mention that renders as the name and links to the profile."""
         return f"[id{self.vk_id}|{self.display_name or 'id' + str(self.vk_id)}]"
+
+
+def profile(vk_id: int, name: str) -> str:
+    """«Имя Фамилия (vk.com/id123)»: readable and checkable in one tap, never a ping."""
+    return f"{name or 'без имени'} (vk.com/id{vk_id})"

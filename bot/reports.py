@@ -205,9 +205,6 @@ def mask_excerpt(text: str, limit: int = EXCERPT_LIMIT) -> str:
 # --- texts -------------------------------------------------------------------------------------
 
 
-def person_label(name: str, vk_id: int) -> str:
-    """«Ольга Иванова (vk.com/id1003)»: a plain name and link, never a mention that would ping."""
-    return f"{name or 'Без имени'} (vk.com/id{vk_id})"
 
 
 def format_moment(moment: datetime, tz: tzinfo) -> str:

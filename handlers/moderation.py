@@ -26,6 +26,7 @@ from bot.moderation.actions import (
     notice_text,
     staff_log_line,
     warning_expiry,
+    warnings_phrase,
 )
 from bot.moderation.check import ModerationChecker
 from bot.moderation.masking import masked_excerpt
@@ -136,7 +137,7 @@ class Moderator:
             done.append("автору написано в ЛС" if await services.send(author.vk_id, text) else "ЛС автору закрыты")
         await self._repo.set_acts(event_id, done)
         await services.tell_staff(staff_log_line(verdict.labels, chat_title=chat.binding.title(),
-                                                 author=author.mention(), excerpt=excerpt, done=done))
+                                                 author=author.link(), excerpt=excerpt, done=done))
         if warnings is not None:
             await self._escalate(author, group, warnings, chat)
 
@@ -177,9 +178,9 @@ class Moderator:
         if decision is None:
             return
         services = self._services
-        text = (f"⚠️ У {author.mention()} {warnings} действующих предупреждения(й) за нарушения п. 4.5–4.6 "
+        text = (f"⚠️ У {author.link()} {warnings_phrase(warnings)} за нарушения п. 4.5–4.6 "
                 f"(порог {self._policy.warn_threshold}). Чат: «{chat.binding.title()}». "
-                "Снять последнее: /простить id" + str(author.vk_id))
+                f"Снять последнее: /простить id{author.vk_id}")
         removed = False
         if decision.remove_from_chat and not is_admin(author.roles) and author.vk_id not in services.config.school.admins:
             removed = await self._remove(author.vk_id, chat)
@@ -202,7 +203,7 @@ class Moderator:
         for teacher_id in await MembershipsRepo(self._services.db).class_teachers_of_student(student.vk_id):
             await self._services.send(
                 teacher_id,
-                f"Здравствуйте! У вашего ученика {student.mention()} {warnings} предупреждения(й) за нарушения "
+                f"Здравствуйте! У вашего ученика {student.link()} {warnings_phrase(warnings)} за нарушения "
                 "правил общения в чатах (п. 4.5–4.6 Положения). Пожалуйста, поговорите с ним. "
                 "Ребёнка я из чатов не исключаю.")
 

@@ -151,7 +151,7 @@ def add_admin_commands(labeler: BotLabeler, services: Services, repo: Moderation
             ("Оставить", ButtonPayload(a="appeal_keep", id=appeal_id), "negative"),
         )
         posted = await services.tell_staff(
-            f"📝 Обжалование №{appeal_id}: {named.mention()} просит снять предупреждение от {warning.issued_at[:10]} "
+            f"📝 Обжалование №{appeal_id}: {named.link()} просит снять предупреждение от {warning.issued_at[:10]} "
             f"({_labels_text(warning.labels)}). Подробности: /журнал", keyboard=keyboard)
         if posted is None:
             await message.answer("Не смог передать обжалование: чат «Учительская» ещё не привязан. Напишите классному руководителю.")
@@ -171,5 +171,6 @@ def add_admin_commands(labeler: BotLabeler, services: Services, repo: Moderation
                                     now=services.now(), target_id=decided.person_id, details={"appeal": decided.id})
         verdict = "снято" if lift else "оставлено"
         await answer_press(event, f"Готово: предупреждение {verdict}.")
-        await services.send(event.peer_id, f"Обжалование №{decided.id}: предупреждение {verdict} ({actor.mention()}).")
+        decider = await services.named(actor)
+        await services.send(event.peer_id, f"Обжалование №{decided.id}: предупреждение {verdict} ({decider.display_name or 'администратор'}).")
         await services.send(decided.person_id, f"Администратор рассмотрел ваше обжалование: предупреждение {verdict}.")

@@ -9,7 +9,8 @@ from vkbottle.bot import BotLabeler, Message
 from bot.chats import ChatBinding
 from bot.errors import BadCommand, PermissionDenied
 from bot.help import CommandHelp, register
-from bot.membership.cards import ChatSection, members_list, profile
+from bot.membership.cards import ChatSection, members_list
+from bot.people import profile
 from bot.membership.groups import CLASS_EXAMPLE, parse_class, parse_group
 from bot.membership.roster import belongs_in, group_of_chat, plan_move, student_class
 from bot.membership.scope import check_may_invite

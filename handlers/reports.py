@@ -15,7 +15,7 @@ from bot.chats import ChatPurpose, is_group_chat
 from bot.commands import parse_command
 from bot.errors import PermissionDenied, WrongPlace
 from bot.help import CommandHelp, register
-from bot.people import Person
+from bot.people import Person, profile
 from bot.privacy import CLOSED_REPORTS_DAYS
 from bot.reports import (
     ABUSE_THANKS,
@@ -31,7 +31,6 @@ from bot.reports import (
     hacked_steps_text,
     mask_excerpt,
     parse_report_number,
-    person_label,
     rate_decision,
     rate_limited_text,
     reports_list_text,
@@ -91,7 +90,7 @@ async def check_staff_place(services: Services, peer_id: int) -> None:
 
 async def label_of(services: Services, person: Person) -> str:
     """«Имя Фамилия (vk.com/idN)» for a staff card; the name is looked up only when shown."""
-    return person_label(person.display_name or await services.lookup_name(person.vk_id), person.vk_id)
+    return profile(person.vk_id, person.display_name or await services.lookup_name(person.vk_id))
 
 
 async def chat_context(services: Services, peer_id: int) -> ChatContext:
@@ -199,7 +198,7 @@ def reports_labeler(services: Services) -> BotLabeler:
         if report is None:
             await message.answer("Вы уже пожаловались на это сообщение — администратор его видит. Спасибо!")
             return
-        author = person_label(await services.lookup_name(quoted.from_id), quoted.from_id)
+        author = profile(quoted.from_id, await services.lookup_name(quoted.from_id))
         card = abuse_staff_card(report, chat=await chat_context(services, message.peer_id),
                                 reporter=await label_of(services, actor), author=author, tz=tz)
         await notify_staff(services, card)

@@ -15,6 +15,7 @@ from bot.moderation.actions import (
     notice_text,
     staff_log_line,
     warning_expiry,
+    warnings_phrase,
 )
 from bot.moderation.verdict import Label
 from bot.roles import Role
@@ -93,3 +94,14 @@ def test_staff_log_line_carries_only_the_excerpt() -> None:
     line = staff_log_line([Label.INSULT, Label.PROFANITY], chat_title="5А — родители", author="[id5|Имя]",
                           excerpt="п****ц", done=["удалено"])
     assert "нецензурная лексика (п. 4.5)" in line and "оскорбление" in line and "«п****ц»" in line
+
+
+@pytest.mark.parametrize(("n", "text"), [(1, "1 предупреждение"), (3, "3 предупреждения"), (5, "5 предупреждений"),
+                                         (11, "11 предупреждений"), (21, "21 предупреждение"), (112, "112 предупреждений")])
+def test_warnings_phrase(n: int, text: str) -> None:
+    assert warnings_phrase(n) == text
+
+
+def test_dm_beyond_the_threshold_reads_naturally() -> None:
+    text = author_dm_text([Label.PROFANITY], chat_title="5А", deleted=True, warnings=4, threshold=3)
+    assert "4-е предупреждение" in text and "4 из 3" not in text

@@ -12,14 +12,10 @@ from bot.membership.groups import Group
 from bot.membership.invites import Invite, describe
 from bot.membership.requests import JoinRequest, JoinRequestState
 from bot.membership.roster import Membership
+from bot.people import profile
 from bot.roles import ROLE_TITLES
 
 MAX_LIST = 40  # lines of a list shown at once; a phone screen scrolls, VK cuts at 4096 characters
-
-
-def profile(vk_id: int, name: str) -> str:
-    """«Имя Фамилия (vk.com/id123)»: readable and checkable in one tap."""
-    return f"{name or 'без имени'} (vk.com/id{vk_id})"
 
 
 def group_title(group: Group | None) -> str:

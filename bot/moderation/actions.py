@@ -140,7 +140,8 @@ def author_dm_text(labels: Iterable[Label], *, chat_title: str, deleted: bool, w
         *(_WHAT_NOW[label] for label in ordered),
     ]
     if warnings is not None:
-        lines.append(f"Предупреждение {warnings} из {threshold}; предупреждения снимаются через 30 дней.")
+        count = f"Предупреждение {warnings} из {threshold}" if warnings <= threshold else f"Это уже {warnings}-е предупреждение"
+        lines.append(f"{count}; каждое перестаёт действовать через 30 дней.")
     lines.append("Если считаете, что я ошибся, напишите /обжаловать — администратор рассмотрит.")
     return "\n".join(lines)
 
@@ -153,3 +154,15 @@ def staff_log_line(labels: Iterable[Label], *, chat_title: str, author: str, exc
 
 def _ordered(labels: Iterable[Label]) -> list[Label]:
     return sorted(set(labels), key=list(Label).index)
+
+
+def warnings_phrase(count: int) -> str:
+    """«1 предупреждение», «3 предупреждения», «5 предупреждений»."""
+    tens, ones = count % 100, count % 10
+    if ones == 1 and tens != 11:
+        word = "предупреждение"
+    elif 2 <= ones <= 4 and not 12 <= tens <= 14:
+        word = "предупреждения"
+    else:
+        word = "предупреждений"
+    return f"{count} {word}"

@@ -82,7 +82,7 @@ async def test_student_escalates_to_class_teacher_and_is_never_removed(school: S
         await say(school, STUDENT, "5a-students", f"бл*ть, опять контрольная {n}")
         await school.emulator.wait_for_bot_message(school.chat_peers["5a-students"], timeout=5)
     alert = await staff_line(school, "⚠️")
-    assert "3 действующих" in alert["text"]
+    assert "3 предупреждения" in alert["text"]
     to_teacher = await school.emulator.wait_for_bot_message(CLASS_TEACHER, timeout=5)
     assert "не исключаю" in to_teacher["text"]
     assert STUDENT in school.emulator.chat_members(school.chat_peers["5a-students"])
