@@ -15,6 +15,7 @@ from enum import StrEnum
 from bot.roles import ROLE_TITLES
 
 CLOSED_REPORTS_DAYS = 90  # enforced by storage.reports.ReportsRepo.purge_closed_before
+MODERATION_RECORDS_DAYS = 180  # enforced by storage.moderation.ModerationRepo.purge_before
 VK_MESSAGE_LIMIT = 4096
 ROWS_SHOWN = 10  # per kind of data in /моиданные: a phone screen, not a database dump
 _VALUE_LIMIT = 60
@@ -50,9 +51,9 @@ RETENTION: tuple[Retention, ...] = (
     Retention(key="class_teachers", what="классное руководство и проверка статуса учителя", erasable=True,
               period="пока действует решение администратора"),
     Retention(key="warnings", what="предупреждения за нарушение правил общения и их обжалования", erasable=True,
-              period="предупреждение действует ограниченный срок (по умолчанию 30 дней), запись хранится до /удалить"),
+              period=f"предупреждение действует 30 дней (по умолчанию), запись стирается через {MODERATION_RECORDS_DAYS} дней после этого"),
     Retention(key="moderation_events", what="замаскированные отрывки ваших сообщений, нарушивших правила, и принятые меры",
-              erasable=True, period="до /удалить"),
+              erasable=True, period=f"{MODERATION_RECORDS_DAYS} дней"),
     Retention(key="reports", what="ваши обращения о взломе и жалобы (из сообщения — не больше 100 знаков)",
               erasable=True, period=f"пока обращение открыто и {CLOSED_REPORTS_DAYS} дней после закрытия"),
     Retention(key="messages", what="переписка в чатах", erasable=True,

@@ -67,6 +67,14 @@ class ModerationRepo:
             (_iso(now), peer_id, author_id, cmid, ",".join(labels), excerpt, int(edited)),
         )
 
+    async def purge_before(self, cutoff: datetime) -> int:
+        """Forget events older than `cutoff` and warnings that stopped counting before it
+        (bot.privacy.MODERATION_RECORDS_DAYS)."""
+        async with self._db.transaction() as tx:
+            removed = await tx.execute("DELETE FROM warnings WHERE expires_at < ?", (_iso(cutoff),))
+            removed += await tx.execute("DELETE FROM moderation_events WHERE at < ?", (_iso(cutoff),))
+        return removed
+
     async def set_acts(self, event_id: int, acts: list[str]) -> None:
         await self._db.execute("UPDATE moderation_events SET acts = ? WHERE id = ?", (",".join(acts), event_id))
 

@@ -63,3 +63,21 @@ async def test_notice_is_given_once_until_cleared(db: Database) -> None:
     assert not await repo.first_notice(2_000_000_001, "not_admin", NOW)
     await repo.clear_notice(2_000_000_001, "not_admin")
     assert await repo.first_notice(2_000_000_001, "not_admin", NOW)
+
+
+async def test_old_records_are_purged(db: Database) -> None:
+    repo = ModerationRepo(db)
+    old = NOW - timedelta(days=200)
+    event = await repo.record_event(now=old, peer_id=2_000_000_001, author_id=7, cmid=1, labels=["insult"],
+                                    excerpt="д**а", edited=False)
+    kept = await repo.add_warning(person_id=7, event_id=event, labels=["insult"], now=old,
+                                  expires_at=old + timedelta(days=30))  # stopped counting 170 days ago
+    ancient = NOW - timedelta(days=400)
+    await repo.add_warning(person_id=7, event_id=None, labels=["insult"], now=ancient,
+                           expires_at=ancient + timedelta(days=30))
+    fresh = await repo.record_event(now=NOW, peer_id=2_000_000_001, author_id=7, cmid=2, labels=["insult"],
+                                    excerpt="д**а", edited=False)
+    assert await repo.purge_before(NOW - timedelta(days=180)) == 2
+    assert [e.id for e in await repo.recent_events(10)] == [fresh]
+    remaining = await db.fetch_all("SELECT id, event_id FROM warnings")
+    assert [(r["id"], r["event_id"]) for r in remaining] == [(kept, None)]
