@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot.chats import ChatBinding, ChatPurpose, is_group_chat
-from bot.errors import PermissionDenied, WrongPlace
+from bot.errors import WrongPlace
 from bot.membership.groups import Audience, parse_binding
 from bot.people import Person
-from bot.roles import Action, may
+from bot.roles import Action, require
 
 _PURPOSE_OF_AUDIENCE = {
     Audience.STAFF: ChatPurpose.STAFF,
@@ -30,8 +30,7 @@ def parse_bind_args(args: str) -> ChatBinding:
 
 def decide_bind(actor: Person, peer_id: int, args: str) -> ChatBinding:
     """The binding to store, or the reason not to (permission first: strangers learn nothing)."""
-    if not may(actor.roles, Action.BIND_CHAT):
-        raise PermissionDenied("bind_chat", text="Извините, привязывать чаты могут только администраторы школы (п. 3.1–3.2 Положения).")
+    require(actor.roles, Action.BIND_CHAT)
     if not is_group_chat(peer_id):
         raise WrongPlace("bind in dm", text="Эту команду нужно написать в том групповом чате, который вы хотите привязать.")
     return parse_bind_args(args)

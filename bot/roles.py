@@ -92,10 +92,20 @@ def may(roles: Iterable[Role], action: Action) -> bool:
     return action in actions_of(roles)
 
 
+# What a refused user is told, where the generic text would not fit.
+DENIED_TEXT: dict[Action, str] = {
+    Action.APPOINT_ADMINS: "Извините, назначать дополнительных администраторов может только администратор, назначенный "
+    "приказом директора (п. 3.1–3.2 Положения).",
+    Action.MANAGE_PEOPLE: "Извините, эта команда доступна только администраторам школы (п. 3.2 Положения).",
+    Action.BIND_CHAT: "Извините, привязывать чаты могут только администраторы школы (п. 3.1–3.2 Положения).",
+}
+
+
 def require(roles: Iterable[Role], action: Action) -> None:
-    """Raise PermissionDenied unless `roles` allow `action`."""
+    """Raise PermissionDenied (with the text for this action) unless `roles` allow `action`."""
     if not may(roles, action):
-        raise PermissionDenied(action.value)
+        text = DENIED_TEXT.get(action)
+        raise PermissionDenied(action.value, text=text) if text else PermissionDenied(action.value)
 
 
 def is_admin(roles: Iterable[Role]) -> bool:

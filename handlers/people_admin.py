@@ -10,13 +10,13 @@ from bot.chats import ChatBinding
 from bot.errors import BadCommand, PermissionDenied
 from bot.help import CommandHelp, register
 from bot.membership.cards import ChatSection, members_list
-from bot.people import profile
+from bot.membership.eligibility import check_can_be_extra_admin, check_can_be_verified, check_can_lead_a_class
 from bot.membership.groups import CLASS_EXAMPLE, parse_class, parse_group
 from bot.membership.roster import belongs_in, group_of_chat, plan_move, student_class
 from bot.membership.scope import check_may_invite
 from bot.membership.users import take_user
-from bot.people import Person
-from bot.roles import Action, Role, is_admin, may
+from bot.people import Person, profile
+from bot.roles import Action, Role, is_admin, may, require
 from bot.services import Services
 from handlers.common import CommandRule, polite
 from handlers.roster import ChatOps
@@ -29,7 +29,6 @@ MOVE_USAGE = "Формат: /перевести <ученик> <класс>, н�
 REMOVE_USAGE = "Формат: /исключить <пользователь>"
 _ADD = frozenset({"add", "добавить", "назначить"})
 _DROP = frozenset({"remove", "убрать", "снять"})
-_TEACHING = frozenset({Role.TEACHER, Role.CLASS_TEACHER})
 
 _HELP = (
     CommandHelp(action=Action.MANAGE_PEOPLE, usage="/подтвердить <учитель>", what="подтвердить статус «учитель»"),
@@ -39,15 +38,6 @@ _HELP = (
     CommandHelp(action=Action.MANAGE_PEOPLE, usage="/исключить <пользователь>", what="исключить из всех групп и чатов"),
     CommandHelp(action=Action.MANAGE_PEOPLE, usage="/участники [группа]", what="кто где состоит"),
 )
-
-
-def require(roles: frozenset[Role], action: Action) -> None:
-    """Like bot.roles.require, with a text that fits: additional administrators may do these too."""
-    if not may(roles, action):
-        text = ("Извините, назначать дополнительных администраторов может только администратор, назначенный "
-                "приказом директора (п. 3.1–3.2 Положения)." if action is Action.APPOINT_ADMINS
-                else "Извините, эта команда доступна только администраторам школы (п. 3.2 Положения).")
-        raise PermissionDenied(action.value, text=text)
 
 
 def _reply_author(message: Message) -> int | None:
@@ -77,8 +67,7 @@ def people_admin_labeler(services: Services) -> BotLabeler:
     async def verify(message: Message, actor: Person, args: str) -> None:
         require(actor.roles, Action.MANAGE_PEOPLE)
         person, _ = await target(message, args, VERIFY_USAGE)
-        if not _TEACHING & person.roles:
-            raise BadCommand("not a teacher", text="Подтвердить статус можно только у присоединившегося учителя.")
+        check_can_be_verified(person.roles)
         if not await memberships.verify(person.vk_id, actor.vk_id, services.now()):
             await message.answer(f"Статус «учитель» у {shown(person)} уже подтверждён.")
             return
@@ -93,8 +82,7 @@ def people_admin_labeler(services: Services) -> BotLabeler:
         if not rest:
             raise BadCommand("no class", text=f"{CLASSTEACHER_USAGE}\n{CLASS_EXAMPLE}")
         school_class = parse_class(rest)
-        if Role.TEACHER not in person.roles:
-            raise BadCommand("not a teacher", text="Классным руководителем назначают присоединившегося учителя (п. 3.3).")
+        check_can_lead_a_class(person.roles)
         now = services.now()
         previous = await memberships.set_class_teacher(school_class, person.vk_id, actor.vk_id, now)
         await services.people.grant(person.vk_id, Role.CLASS_TEACHER, actor.vk_id, now)
@@ -112,9 +100,7 @@ def people_admin_labeler(services: Services) -> BotLabeler:
             raise BadCommand("bad admin verb", text=ADMIN_USAGE)
         person, _ = await target(message, rest, ADMIN_USAGE)
         if verb.lower() in _ADD:
-            if Role.TEACHER not in person.roles or not await memberships.is_verified(person.vk_id):
-                raise BadCommand("not a verified teacher", text="Дополнительным администратором можно назначить только "
-                                 "присоединившегося учителя с подтверждённым статусом (/подтвердить).")
+            check_can_be_extra_admin(person.roles, verified=await memberships.is_verified(person.vk_id))
             await services.people.grant(person.vk_id, Role.EXTRA_ADMIN, actor.vk_id, services.now())
             await audit(actor, "extra_admin_added", person)
             await message.answer(f"{shown(person)} — дополнительный администратор.")
