@@ -8,8 +8,9 @@ of one person and is left alone, and so are warnings («никому не соо
 from __future__ import annotations
 
 import re
+from itertools import islice
 
-from bot.moderation.personal_data import Finding
+from bot.moderation.personal_data import MAX_MATCHES, Finding
 from bot.moderation.sentences import sentence_at
 
 _DIGIT_RE = re.compile(r"\d")
@@ -63,7 +64,7 @@ def _shared(text: str, start: int, end: int) -> bool:
 
 def _codes(text: str) -> list[Finding]:
     out: list[Finding] = []
-    for m in _CODE_RE.finditer(text):
+    for m in islice(_CODE_RE.finditer(text), MAX_MATCHES):
         start, end = m.span(1)
         if _shared(text, m.start(), m.start() + 4) or _UNIT_AFTER.match(text, end):
             continue
@@ -73,7 +74,7 @@ def _codes(text: str) -> list[Finding]:
 
 def _passwords(text: str) -> list[Finding]:
     out: list[Finding] = []
-    for m in _PASSWORD_RE.finditer(text):
+    for m in islice(_PASSWORD_RE.finditer(text), MAX_MATCHES):
         sentence = sentence_at(text, m.start())
         if _shared(text, m.start(), m.end()):
             continue
@@ -105,7 +106,7 @@ def _secret_after(text: str, pos: int, limit: int) -> tuple[int, int] | None:
 def _offers(text: str) -> list[Finding]:
     out: list[Finding] = []
     for pattern in (_OFFER_RE, _ENTER_MINE_RE):
-        for m in pattern.finditer(text):
+        for m in islice(pattern.finditer(text), MAX_MATCHES):
             if _WARNING_RE.search(text[sentence_at(text, m.start()).start : m.start()]):
                 continue
             out.append(Finding(m.start(), m.end(), "offering or asking for access to an account"))
@@ -114,7 +115,7 @@ def _offers(text: str) -> list[Finding]:
 
 def _asks(text: str) -> list[Finding]:
     out: list[Finding] = []
-    for m in _ASK_VERB_RE.finditer(text):
+    for m in islice(_ASK_VERB_RE.finditer(text), MAX_MATCHES):
         sentence = sentence_at(text, m.start())
         noun = _SECRET_NOUN_RE.search(text, sentence.start, sentence.end)
         # Only access words right after the noun make it shared («код класса», «пароль конференции»).
@@ -125,6 +126,6 @@ def _asks(text: str) -> list[Finding]:
             continue
         start, end = min(m.start(), noun.start()), max(m.end(), noun.end())
         out.append(Finding(start, end, "asking for someone's code or password"))
-    for m in _WHAT_PASSWORD_RE.finditer(text):
+    for m in islice(_WHAT_PASSWORD_RE.finditer(text), MAX_MATCHES):
         out.append(Finding(m.start(), m.end(), "asking for someone's password"))
     return out

@@ -45,9 +45,11 @@ def _merge(hits: list[Hit]) -> tuple[Hit, ...]:
     """Sort by position and drop hits of one label nested in another of the same label."""
     ordered = sorted(hits, key=lambda h: (h.start, -h.end, str(h.label)))
     kept: list[Hit] = []
+    reach: dict[Label, int] = {}  # furthest end of a kept hit per label
     for hit in ordered:
-        if any(k.label == hit.label and k.start <= hit.start and hit.end <= k.end for k in kept):
-            continue
+        if reach.get(hit.label, -1) >= hit.end:
+            continue  # nested in an earlier hit of the same label (starts are sorted)
+        reach[hit.label] = hit.end
         kept.append(hit)
     return tuple(kept)
 

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 
 from bot.moderation import morphology
-from bot.moderation.lexicon import Pejorative
 
 SECOND_PERSON = frozenset("ты тебя тебе тобой тобою вы вас вам вами твой твоя твое твои".split())
 THIRD_PERSON = frozenset(

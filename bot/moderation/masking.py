@@ -37,14 +37,18 @@ def _mask_hit(chars: list[str], hit: Hit) -> None:
     chars[hit.start : hit.end] = list(new)
 
 
+_LETTER_SYMBOLS = frozenset("@$")
+
+
 def _mask_word(piece: str) -> str:
     """Keep the first and the last letter: «пиздец» → «п****ц», «х у й» → «х * й»."""
-    positions = [i for i, ch in enumerate(piece) if ch.isalnum()]
+    # Symbols standing for letters («бл@ть», «$ука») are letters here, or they would show through.
+    positions = [i for i, ch in enumerate(piece) if ch.isalnum() or ch in _LETTER_SYMBOLS]
     if len(positions) <= 2:
         keep = set(positions[:1])
     else:
         keep = {positions[0], positions[-1]}
-    return "".join(ch if i in keep or not ch.isalnum() else _MASK for i, ch in enumerate(piece))
+    return "".join(_MASK if i in positions and i not in keep else ch for i, ch in enumerate(piece))
 
 
 def _has_secret(piece: str) -> bool:

@@ -8,6 +8,7 @@ words around them. Everything works on the normalised text (lower case).
 from __future__ import annotations
 
 import re
+from itertools import islice
 from dataclasses import dataclass
 
 from bot.moderation.checksums import inn_person_valid, luhn_valid, snils_valid
@@ -61,6 +62,12 @@ _PRIVATE_DESTINATION = re.compile(r"в личк|в лс|личн\w* сообще
 _NEGATED = re.compile(r"(?<![а-я])(?:не|нельзя|никогда|никому)\s+$")
 
 
+# A message with this many candidates of one kind is already flagged; looking
+# at more would only make adversarial input slower (the masked excerpt
+# additionally stars out every long digit run).
+MAX_MATCHES = 24
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     start: int  # normalised span
@@ -87,7 +94,7 @@ def _birth_certificates(text: str) -> list[Finding]:
 
 def _numbers(text: str) -> list[Finding]:
     out: list[Finding] = []
-    for m in _NUMBER_RE.finditer(text):
+    for m in islice(_NUMBER_RE.finditer(text), MAX_MATCHES):
         raw = m.group()
         digits = _NOT_DIGIT.sub("", raw)
         sentence = sentence_at(text, m.start())
@@ -145,15 +152,15 @@ def _phone_reason(before: str, sentence: str) -> str | None:
 
 def _addresses(text: str) -> list[Finding]:
     out: list[Finding] = []
-    for m in _FLAT_RE.finditer(text):
+    for m in islice(_FLAT_RE.finditer(text), MAX_MATCHES):
         head = text[max(0, m.start() - 40) : m.start()]
         house = _HOUSE_BEFORE_RE.search(head)
         if house:
             out.append(Finding(m.start() - len(head) + house.start(), m.end(), "home address with flat number"))
     if _ADDRESS_CONTEXT.search(text):
-        for m in _HOUSE_FLAT_RE.finditer(text):
+        for m in islice(_HOUSE_FLAT_RE.finditer(text), MAX_MATCHES):
             out.append(Finding(m.start(), m.end(), "home address (house-flat)"))
-        for m in _LIVES_RE.finditer(text):
+        for m in islice(_LIVES_RE.finditer(text), MAX_MATCHES):
             if not _OFFICIAL.search(sentence_at(text, m.start()).text):
                 out.append(Finding(m.start(), m.end(), "home address"))
     return out
@@ -161,7 +168,7 @@ def _addresses(text: str) -> list[Finding]:
 
 def _requests(text: str) -> list[Finding]:
     out: list[Finding] = []
-    for m in _REQUEST_RE.finditer(text):
+    for m in islice(_REQUEST_RE.finditer(text), MAX_MATCHES):
         sentence = sentence_at(text, m.start())
         tail = text[m.end() : min(sentence.end, m.end() + 60)]
         noun = _DATA_NOUN_RE.search(tail)

@@ -48,7 +48,8 @@ _VOWELS = set("aeiouy")
 # Digits and symbols used for letters; «3» reads as «з» or «е».
 _DIGITS: dict[str, tuple[str, ...]] = {
     "0": ("о",), "1": ("и",), "3": ("з", "е"), "4": ("ч",), "6": ("б",), "8": ("в",),
-    "9": ("я",), "@": ("а",), "$": ("с",),
+    # «@» is both a look-alike «а» and a mask for any letter («бл@ть» reads as «бл*ть»).
+    "9": ("я",), "@": ("а", "*"), "$": ("с",),
 }
 _MAX_VARIANTS = 6
 # Letters most often hidden behind «*» (vowels, and «й»/«л» of «х**», «б**ть»).

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from bot.moderation import insults, profanity
 from bot.moderation.lexicon import Pejorative
 from bot.moderation.normalise import Normalised
+from bot.moderation.personal_data import MAX_MATCHES
 from bot.moderation.sentences import sentence_at
 from bot.moderation.tokens import SPLIT_HINT_RE, TOKEN_RE, Token, letter_runs, tokenize
 from bot.moderation.variants import readings
@@ -15,6 +17,8 @@ from bot.moderation.verdict import Hit, Label
 
 _QUOTED_RE = re.compile(r"«[^»\n]{0,300}»|\"[^\"\n]{0,300}\"|“[^”\n]{0,300}”|„[^“”\n]{0,300}[“”]")
 _CACHE_LIMIT = 200_000
+_CONTEXT_BEFORE = 10
+_CONTEXT_AFTER = 6
 _DASH_AFTER_RE = re.compile(r"\s*[—–]|\s+-\s")
 _BLYAD_NOUN_RE = re.compile(r"^бляд(?:ь|и|ью|ей|ям|ями|ях)$")
 # Case endings (and augmentative suffixes) of a noun: «пиздюк-и», «мудил-о», «уебищ-е»,
@@ -61,9 +65,13 @@ class WordScanner:
         candidates += [(run, classify(run.text)) for run in letter_runs(norm, tokens)]
         hits: list[Hit] = []
         quotes: list[tuple[int, int]] | None = None
+        examined = 0
         for tok, cls in candidates:
             if cls is _CLEAN:
                 continue
+            examined += 1
+            if examined > MAX_MATCHES:
+                break
             start, end = norm.span(tok.start, tok.end)
             obscene = cls.obscene
             if obscene == "suka" and profanity.suka_is_literal(norm.text):
@@ -120,7 +128,11 @@ class WordScanner:
 
     def _insults(self, norm: Normalised, tokens: list[Token], tok: Token, cls: TokenClass, quotes: list[tuple[int, int]]) -> bool:
         sentence = sentence_at(norm.text, tok.start)
-        inside = [t for t in tokens if sentence.start <= t.start < sentence.end and not (tok.start <= t.start < tok.end)]
+        # Only a bounded window of the sentence is read, so a long run-on
+        # message full of pejoratives stays linear in its length.
+        first = bisect_left(tokens, tok.start, key=lambda t: t.start)
+        window = tokens[max(0, first - _CONTEXT_BEFORE) : first + _CONTEXT_AFTER + len(tok.text)]
+        inside = [t for t in window if sentence.start <= t.start < sentence.end and not (tok.start <= t.start < tok.end)]
         index = sum(1 for t in inside if t.start < tok.start)
         sequence = inside[:index] + [tok] + inside[index:]
         words = [_word(norm, t, quotes) for t in sequence]

@@ -1,0 +1,52 @@
+"""Property tests: the normaliser and the checker accept any text and keep spans in range."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.moderation import default_checker, masked_excerpt
+from bot.moderation.normalise import normalise
+
+ALPHABET = st.sampled_from(
+    list("абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁХУЙПИЗabcdehkmopstuxy0123456789 .,-*_!?«»\"'\n")
+    + ["\u200b", "\u00ad", "\u0301", "\u0336", "🙈", "ﬁ", "Ａ", "ǅ", "İ", "ß", "\ufe0f", "№", "+", "(", ")"]
+)
+TEXTS = st.text(alphabet=ALPHABET, max_size=300) | st.text(max_size=300)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_normaliser_never_crashes_and_maps_into_the_original(text: str) -> None:
+    norm = normalise(text)
+    assert norm.origin is None or len(norm.origin) == len(norm.text)
+    for start in range(len(norm.text)):
+        a, b = norm.span(start, start + 1)
+        assert 0 <= a < b <= len(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_check_spans_stay_within_the_original(text: str) -> None:
+    verdict = default_checker().check(text)
+    for hit in verdict.hits:
+        assert 0 <= hit.start < hit.end <= len(text)
+    masked_excerpt(text, verdict)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.text(alphabet=ALPHABET, min_size=3000, max_size=4096))
+def test_long_messages_are_handled(text: str) -> None:
+    # Timings are measured in bench/moderation_bench.py; here only that long input works.
+    verdict = default_checker().check(text)
+    assert all(0 <= h.start < h.end <= len(text) for h in verdict.hits)
+
+
+def test_adversarial_shapes() -> None:
+    checker = default_checker()
+    for text in [
+        "я" * 4096, "п*" * 2048, "х " * 2048, "." * 4096, "1 " * 2048, "9" * 4096, "*" * 4096,
+        "пароль " * 585, "код 1234 " * 455, "ул. Ленина, 5, кв. 7 " * 190, "п\u200b" * 2048, "«" * 4096,
+    ]:
+        verdict = checker.check(text)
+        assert all(0 <= h.start < h.end <= len(text) for h in verdict.hits)
