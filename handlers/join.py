@@ -6,7 +6,6 @@ The conversation state lives in the database (a request AWAITING_CHILD), so a re
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 from typing import Any
 
@@ -31,6 +30,7 @@ from bot.roles import ROLE_TITLES, Action, Role
 from bot.services import Services
 from handlers.common import polite
 from handlers.requests import RequestFlow
+from storage.join_requests import DuplicateRequest
 
 JOIN_NAMES = frozenset({"join", "вступить"})
 JOIN_USAGE = "Напишите код приглашения так: /вступить ABCD-EFGH"
@@ -130,7 +130,7 @@ def join_labeler(services: Services) -> BotLabeler:
             request = await flow.requests.open_from_invite(
                 invite, actor.vk_id, initial_state(invite.role, invite.needs_approval), now
             )
-        except sqlite3.IntegrityError:  # the same person opened the link twice at once
+        except DuplicateRequest:  # the same person opened the link twice at once
             request = await flow.requests.latest_for(actor.vk_id, invite.code)
             await message.answer(_status_of(request) if request else JOIN_USAGE)
             return

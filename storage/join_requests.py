@@ -6,6 +6,8 @@ one request cannot both win; enrolment happens in the same transaction as the ap
 
 from __future__ import annotations
 
+import sqlite3
+
 from datetime import datetime
 
 import aiosqlite
@@ -72,6 +74,10 @@ async def _enrol(tx: Transaction, request: JoinRequest, by: int, now: datetime) 
         await add_child(tx, request.user_id, request.child_name, group.school_class, now)
 
 
+class DuplicateRequest(Exception):
+    """The person already has an open request from this link (they opened it twice at once)."""
+
+
 class JoinRequestsRepo:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -85,20 +91,23 @@ class JoinRequestsRepo:
         """
         kind, label, subject = group_columns(invite.group)
         decided = iso(now) if state is JoinRequestState.APPROVED else None
-        async with self._db.transaction() as tx:
-            if not await take_use(tx, invite.code, now):
-                return None
-            await ensure_person(tx, user_id, now)
-            request_id = await tx.execute(
-                "INSERT INTO join_requests (user_id, invite_code, role, group_kind, class_label, subject, state, "
-                "created_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (user_id, invite.code, invite.role.value, kind, label, subject, state.value, iso(now), decided),
-            )
-            row = await tx.fetch_one("SELECT * FROM join_requests WHERE id = ?", (request_id,))
-            assert row is not None
-            request = _request(row)
-            if state is JoinRequestState.APPROVED:
-                await _enrol(tx, request, invite.created_by, now)
+        try:
+            async with self._db.transaction() as tx:
+                if not await take_use(tx, invite.code, now):
+                    return None
+                await ensure_person(tx, user_id, now)
+                request_id = await tx.execute(
+                    "INSERT INTO join_requests (user_id, invite_code, role, group_kind, class_label, subject, state, "
+                    "created_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (user_id, invite.code, invite.role.value, kind, label, subject, state.value, iso(now), decided),
+                )
+                row = await tx.fetch_one("SELECT * FROM join_requests WHERE id = ?", (request_id,))
+                assert row is not None
+                request = _request(row)
+                if state is JoinRequestState.APPROVED:
+                    await _enrol(tx, request, invite.created_by, now)
+        except sqlite3.IntegrityError as error:  # the unique open-request index: the use is rolled back too
+            raise DuplicateRequest(f"user {user_id} already has an open request for {invite.code}") from error
         return request
 
     async def get(self, request_id: int) -> JoinRequest | None:

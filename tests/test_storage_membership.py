@@ -10,7 +10,7 @@ from bot.membership.requests import JoinRequestState, approve, name_child, rejec
 from bot.roles import Role
 from storage.db import Database
 from storage.invites import InvitesRepo
-from storage.join_requests import JoinRequestsRepo
+from storage.join_requests import DuplicateRequest, JoinRequestsRepo
 from storage.memberships import MembershipsRepo
 from storage.people import PeopleRepo
 
@@ -109,7 +109,7 @@ async def test_one_open_request_per_person_and_link(db: Database) -> None:
     await InvitesRepo(db).add(made := invite())
     requests = JoinRequestsRepo(db)
     await requests.open_from_invite(made, PARENT, JoinRequestState.AWAITING_CHILD, NOW)
-    with pytest.raises(aiosqlite.IntegrityError):
+    with pytest.raises(DuplicateRequest):
         await requests.open_from_invite(made, PARENT, JoinRequestState.AWAITING_CHILD, NOW)
     stored = await InvitesRepo(db).get(made.code)
     assert stored is not None and stored.uses == 1  # the failed second request gave its use back
