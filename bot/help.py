@@ -39,10 +39,20 @@ def register(*entries: CommandHelp) -> None:
             COMMANDS.append(entry)
 
 
+# Everyone's commands first, then the staff's, in the order of the school's work (3.2 → 4.6).
+_SHOWN_ORDER = [
+    Action.USE_HELP, Action.READ_REGISTRY, Action.REPORT, Action.MANAGE_OWN_DATA,
+    Action.BIND_CHAT, Action.INVITE_ANY, Action.INVITE_OWN_CLASS, Action.INVITE_OWN_SUBJECT,
+    Action.DECIDE_REQUESTS, Action.MANAGE_PEOPLE, Action.APPOINT_ADMINS,
+    Action.MODERATE, Action.HANDLE_REPORTS, Action.VIEW_STATS, Action.ANNOUNCE,
+]
+
+
 def available_commands(person: Person, *, in_dm: bool) -> list[CommandHelp]:
     allowed = actions_of(person.roles)
     place = "dm" if in_dm else "chat"
-    return [c for c in COMMANDS if c.action in allowed and c.where in ("any", place)]
+    shown = [c for c in COMMANDS if c.action in allowed and c.where in ("any", place)]
+    return sorted(shown, key=lambda c: _SHOWN_ORDER.index(c.action))
 
 
 def help_text(person: Person, *, school_name: str, in_dm: bool) -> str:

@@ -102,3 +102,19 @@ def test_bind_class_chats(args: str, purpose: ChatPurpose, class_label: str, sub
     admin = Person(vk_id=1, roles=frozenset({Role.ADMIN}))
     binding = decide_bind(admin, CHAT, args)
     assert (binding.purpose, binding.class_label, binding.subject) == (purpose, class_label, subject)
+
+
+def test_help_lists_everyones_commands_before_staff_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import help as help_module
+    from bot.help import CommandHelp, available_commands
+    from bot.roles import Action
+
+    registered = [
+        CommandHelp(action=Action.MODERATE, usage="/журнал", what="журнал"),
+        CommandHelp(action=Action.USE_HELP, usage="/помощь", what="помощь"),
+        CommandHelp(action=Action.BIND_CHAT, usage="/привязать", what="привязать"),
+        CommandHelp(action=Action.USE_HELP, usage="/правила", what="правила"),
+    ]
+    monkeypatch.setattr(help_module, "COMMANDS", registered)
+    admin = Person(vk_id=1, roles=frozenset({Role.ADMIN}))
+    assert [c.usage for c in available_commands(admin, in_dm=False)] == ["/помощь", "/правила", "/привязать", "/журнал"]
