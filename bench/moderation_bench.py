@@ -166,17 +166,22 @@ def main() -> None:
         fresh.check(text["text"])
     cold_rate = len(data["holdout"]) / (time.perf_counter() - cold_start)
     rate_ours = throughput(checker.check, typical, 2.0)
-    rate_clean = throughput(checker.check, [r["text"] for r in data["set"] if not r["labels"]], 1.0)
+    clean = [r["text"] for r in data["set"] if not r["labels"]]
+    flagged = [r["text"] for r in data["set"] if r["labels"]]
+    rate_clean = throughput(checker.check, clean, 1.0)
+    # A school chat is mostly ordinary messages: 19 clean for every violation.
+    chat_mix = [text for i, text in enumerate(clean) for text in ([text, flagged[i % len(flagged)]] if i % 19 == 0 else [text])]
+    rate_mix = throughput(checker.check, chat_mix, 2.0)
     rates = {name: throughput(fn, typical[:150], 1.0) for name, (fn, _) in others.items()}
     worst = worst_case(checker.check)
-    write_report(results, other_scores, others, load_ours, rate_ours, rate_clean, cold_rate, rates, worst)
+    write_report(results, other_scores, others, load_ours, rate_ours, rate_clean, rate_mix, cold_rate, rates, worst)
 
 
 def fmt(x: float) -> str:
     return f"{x:.3f}"
 
 
-def write_report(results, other_scores, others, load_ours, rate_ours, rate_clean, cold_rate, rates, worst) -> None:  # type: ignore[no-untyped-def]
+def write_report(results, other_scores, others, load_ours, rate_ours, rate_clean, rate_mix, cold_rate, rates, worst) -> None:  # type: ignore[no-untyped-def]
     lines = [
         "# Moderation check — benchmark results",
         "",
@@ -222,7 +227,8 @@ def write_report(results, other_scores, others, load_ours, rate_ours, rate_clean
         "## Speed of `check` (all four labels)",
         "",
         f"- Model load (pymorphy3 dictionary + word lists expanded to all forms): {load_ours:.2f} s",
-        f"- Typical messages (whole test set, cycled, caches warm): {rate_ours:,.0f} msgs/s",
+        f"- Chat-like mix (19 clean messages to 1 violation, from the test set, caches warm): {rate_mix:,.0f} msgs/s",
+        f"- The whole labelled test set (43% violations, cycled, caches warm): {rate_ours:,.0f} msgs/s",
         f"- Clean messages only: {rate_clean:,.0f} msgs/s",
         f"- Cold run (fresh checker, holdout messages never seen before): {cold_rate:,.0f} msgs/s",
         "",
