@@ -7,12 +7,14 @@ of features added later are covered by the column rules without a change here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from enum import StrEnum
 
+from bot.moderation.actions import LABEL_TITLES
 from bot.roles import ROLE_TITLES
+from bot.timefmt import local_minute
 
 CLOSED_REPORTS_DAYS = 90  # enforced by storage.reports.ReportsRepo.purge_closed_before
 MODERATION_RECORDS_DAYS = 180  # enforced by storage.moderation.ModerationRepo.purge_before
@@ -195,32 +197,33 @@ _VALUE_WORDS: Mapping[str, str] = {
     "pending": "на рассмотрении", "awaiting_child": "ждёт имя ребёнка", "approved": "одобрена", "rejected": "отклонена",
     "cancelled": "отменена", "staff": "учительская", "class": "класс", "subject": "предметная группа",
     "lifted": "снято", "kept": "оставлено",
+    **{label.value: title for label, title in LABEL_TITLES.items()},
 }
-# Stored moments look like «2025-03-12T10:00:00+00:00» or «2025-03-12 10:00:00.123+00:00»; minutes suffice.
-_ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:\d{2}|Z)?$")
 
 
-def _value(value: object) -> str:
+def _value(value: object, tz: tzinfo) -> str:
     text = str(value)
+    if "," in text and all(part in _VALUE_WORDS for part in text.split(",")):  # e.g. labels «profanity,insult»
+        text = ", ".join(_VALUE_WORDS[part] for part in text.split(","))
     text = _VALUE_WORDS.get(text, text)
-    text = _ISO.sub(r"\1 \2", text)
+    text = local_minute(text, tz)
     return text if len(text) <= _VALUE_LIMIT else text[: _VALUE_LIMIT - 1] + "…"
 
 
-def describe_row(row: Mapping[str, object], skip: str) -> str:
-    parts = [f"{COLUMN_LABELS.get(k, k)}: {_value(v)}" for k, v in row.items()
+def describe_row(row: Mapping[str, object], skip: str, tz: tzinfo = UTC) -> str:
+    parts = [f"{COLUMN_LABELS.get(k, k)}: {_value(v, tz)}" for k, v in row.items()
              if k not in (skip, "id") and v not in (None, "")]
     text = "; ".join(parts) or "запись без подробностей"
     return f"№{row['id']}: {text}" if row.get("id") is not None else text
 
 
-def mydata_text(found: Sequence[Found]) -> str:
-    """Everything found about the person, then the retention policy; fits one VK message."""
+def mydata_text(found: Sequence[Found], tz: tzinfo = UTC) -> str:
+    """Everything found about the person (times in `tz`), then the retention policy; fits one VK message."""
     lines = ["Что я храню о вас:"]
     for item in found:
         if item.lookup.mode is Mode.ROWS and item.count:
             lines.append(f"\n{TABLE_TITLES.get(item.lookup.table, 'Другие записи: ' + item.lookup.table)}:")
-            lines += [f"• {describe_row(row, item.lookup.column)}" for row in item.rows[:ROWS_SHOWN]]
+            lines += [f"• {describe_row(row, item.lookup.column, tz)}" for row in item.rows[:ROWS_SHOWN]]
             if item.count > ROWS_SHOWN:
                 lines.append(f"…и ещё {item.count - ROWS_SHOWN}")
     complaints = _count(found, "reports")

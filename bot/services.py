@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from vkbottle import VKAPIError
 
@@ -49,6 +50,13 @@ class Services:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def timezone(self) -> tzinfo:
+        """The school's time zone, for every date a person is shown (UTC if the name is unknown)."""
+        try:
+            return ZoneInfo(self.config.school.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return UTC
 
     async def actor(self, vk_id: int) -> Person:
         """The person behind an event, with ADMIN added for those the config names (3.1).

@@ -16,6 +16,7 @@ from bot.moderation.verdict import Label
 from bot.people import Person
 from bot.roles import Action, require
 from bot.services import Services
+from bot.timefmt import local_date, local_minute
 from handlers.buttons import ButtonPayload, CallbackRule, answer_press, inline_keyboard, polite_press
 from handlers.common import CommandRule, polite
 from storage.moderation import ModerationRepo
@@ -64,7 +65,9 @@ def add_admin_commands(labeler: BotLabeler, services: Services, repo: Moderation
             await message.answer(f"У id{user_id} нет действующих предупреждений.")
             return
         lines = [f"Действующие предупреждения id{user_id} ({len(active)}):"]
-        lines += [f"• {w.issued_at[:10]}: {_labels_text(w.labels)} (до {w.expires_at[:10]})" for w in active]
+        tz = services.timezone()
+        lines += [f"• {local_date(w.issued_at, tz)}: {_labels_text(w.labels)} (до {local_date(w.expires_at, tz)})"
+                  for w in active]
         await message.answer("\n".join(lines))
 
     @labeler.message(CommandRule(services, "pardon", "простить"))
@@ -78,7 +81,7 @@ def add_admin_commands(labeler: BotLabeler, services: Services, repo: Moderation
         await services.audit.record(actor_id=actor.vk_id, action="pardon", now=services.now(), target_id=user_id,
                                     details={"warning": lifted.id})
         left = len(await repo.active_warnings(user_id, services.now()))
-        await message.answer(f"Снято предупреждение от {lifted.issued_at[:10]}. Осталось: {left}.")
+        await message.answer(f"Снято предупреждение от {local_date(lifted.issued_at, services.timezone())}. Осталось: {left}.")
         await services.send(user_id, "Администратор снял одно ваше предупреждение. Спасибо за вежливое общение!")
 
     @labeler.message(CommandRule(services, "modlog", "журнал"))
@@ -95,7 +98,7 @@ def add_admin_commands(labeler: BotLabeler, services: Services, repo: Moderation
         titles = {chat.peer_id: chat.binding.title() for chat in await services.chats.all()}
         lines = [f"Последние события модерации ({len(events)}):"]
         for e in events:
-            lines.append(f"• {e.at[:16].replace('T', ' ')} «{titles.get(e.peer_id, e.peer_id)}» id{e.author_id}: "
+            lines.append(f"• {local_minute(e.at, services.timezone())} «{titles.get(e.peer_id, e.peer_id)}» id{e.author_id}: "
                          f"{_labels_text(e.labels)} — «{e.excerpt}» ({', '.join(e.acts) or 'без действий'})")
         await message.answer("\n".join(lines))
 
@@ -151,7 +154,8 @@ def add_admin_commands(labeler: BotLabeler, services: Services, repo: Moderation
             ("Оставить", ButtonPayload(a="appeal_keep", id=appeal_id), "negative"),
         )
         posted = await services.tell_staff(
-            f"📝 Обжалование №{appeal_id}: {named.link()} просит снять предупреждение от {warning.issued_at[:10]} "
+            f"📝 Обжалование №{appeal_id}: {named.link()} просит снять предупреждение от "
+            f"{local_date(warning.issued_at, services.timezone())} "
             f"({_labels_text(warning.labels)}). Подробности: /журнал", keyboard=keyboard)
         if posted is None:
             await message.answer("Не смог передать обжалование: чат «Учительская» ещё не привязан. Напишите классному руководителю.")

@@ -89,7 +89,7 @@ def mydata_labeler(services: Services) -> BotLabeler:
     async def show_mydata(message: Message, actor: Person, args: str) -> None:
         require(actor.roles, Action.MANAGE_OWN_DATA)
         await reports.purge_closed_before(services.now() - timedelta(days=CLOSED_REPORTS_DAYS))
-        await to_dm(message, mydata_text(await data.collect(actor.vk_id)))
+        await to_dm(message, mydata_text(await data.collect(actor.vk_id), services.timezone()))
 
     @labeler.message(CommandRule(services, "forget", "удалить", "забудь"))
     @polite

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, timedelta, tzinfo
+from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from vkbottle import VKAPIError
 from vkbottle.bot import BotLabeler, Message
@@ -63,13 +62,6 @@ class HackedPhraseRule(ABCRule[Message]):
         return {"intent": intent, "actor": await self._services.actor(event.from_id)}
 
 
-def school_tz(services: Services) -> tzinfo:
-    try:
-        return ZoneInfo(services.config.school.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
-
-
 async def notify_staff(services: Services, text: str) -> bool:
     """The staff chat; without one (or if VK refuses), each administrator named in config by DM."""
     if await services.tell_staff(text) is not None:
@@ -109,7 +101,7 @@ async def chat_context(services: Services, peer_id: int) -> ChatContext:
 def reports_labeler(services: Services) -> BotLabeler:
     labeler = BotLabeler()
     repo = ReportsRepo(services.db)
-    tz = school_tz(services)
+    tz = services.timezone()
     max_per_hour = services.config.reports.max_per_hour
     register(
         CommandHelp(action=Action.REPORT, usage="/взлом", what="в ваш аккаунт вошёл кто-то чужой (п. 4.5)"),

@@ -102,3 +102,14 @@ def test_forget_texts_say_what_stays_and_why() -> None:
     assert "90 дней" in done
     assert "удалять нечего" in nothing_stored_text(0, own=True)
     assert "п. 3.2" in nothing_stored_text(1, own=False)
+
+
+def test_times_are_shown_in_the_school_time_zone_and_labels_in_russian() -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.privacy import describe_row
+
+    row = {"id": 1, "person_id": 5, "labels": "profanity,insult", "issued_at": "2026-11-28T14:31:00+00:00"}
+    text = describe_row(row, "person_id", ZoneInfo("Europe/Moscow"))
+    assert "нецензурная лексика, оскорбление" in text
+    assert "2026-11-28 17:31" in text
