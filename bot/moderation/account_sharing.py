@@ -14,6 +14,10 @@ from bot.moderation.personal_data import MAX_MATCHES, Finding
 from bot.moderation.sentences import sentence_at
 
 _DIGIT_RE = re.compile(r"\d")
+# Every pattern below needs one of these stems; most messages have none and skip them all.
+_ACCESS_HINT_RE = re.compile(
+    r"код|цифр|смс|sms|пин|pin|code|парол|pass|пасс|pwd|акк|уч[её]т|логин|вход|зайт|войт|зайд|заход|войд|пуст|пущ|профил"
+)
 # «код 640281», «цифры из сообщения: 5 0 9 3 8», «Код для входа: 73-19-52».
 _CODE_RE = re.compile(
     r"(?<![а-я])(?:код\w*|цифр\w*|смс|sms|пин|pin|code)(?![а-я])[^\d.!?\n]{0,30}?(?<![\d\w])(\d(?:[ \-]?\d){3,7})(?![\d\w]|[.,:]\d)"
@@ -48,6 +52,8 @@ _WARNING_RE = re.compile(r"(?<![а-я])(?:никому|никогда|не)\s+(?
 def find_account_sharing(text: str) -> list[Finding]:
     """Account-sharing findings in a normalised message."""
     found: list[Finding] = []
+    if not _ACCESS_HINT_RE.search(text):
+        return found
     if _DIGIT_RE.search(text):
         found += _codes(text)
     found += _passwords(text)
