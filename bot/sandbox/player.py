@@ -27,7 +27,10 @@ class Player:
             return who_id
         if where not in self.world.chat_peers:
             raise ScriptError(f"нет такого чата: {where} (есть: dm, {', '.join(self.world.chat_peers)})")
-        return self.world.chat_peers[where]
+        peer = self.world.chat_peers[where]
+        if who_id not in self.world.emulator.chat_members(peer):
+            raise ScriptError(f"{self.world.by_id(who_id).name} не участник чата «{self.world.chat_title(peer)}»")
+        return peer
 
     def _expand(self, text: str) -> str:
         for name, value in self.variables.items():

@@ -17,7 +17,7 @@ INTRO = """\
 Участники: {cast}
 Чаты: dm (личные сообщения боту), {chats}
 Пишите текст — он уйдёт от имени текущего участника в текущий чат. Команды песочницы:
-  :as <кто>       сменить участника (admin, teacher, parent, student, stranger)
+  :as <кто>       сменить участника (admin, teacher, classteacher, parent, student, stranger)
   :in <где>       сменить чат (dm, staff, 5a-parents, 5a-students)
   :press <кнопка> нажать кнопку из последнего сообщения бота
   :step <строка>  выполнить строку сценария, например: stranger joins {{link}}
@@ -80,8 +80,8 @@ async def interactive() -> int:
                 if line.startswith(":as "):
                     who = world.character(line[4:].strip()).key
                 elif line.startswith(":in "):
+                    player._peer(world.character(who).vk_id, line[4:].strip())  # validates first
                     where = line[4:].strip()
-                    player._peer(world.character(who).vk_id, where)  # validates
                 elif line.startswith(":press "):
                     await player.play(Step(kind="press", who=who, where=where, text=line[7:].strip()))
                 elif line.startswith(":step "):
@@ -90,7 +90,7 @@ async def interactive() -> int:
                         await player.play(step)
                 else:
                     await player.play(Step(kind="say", who=who, where=where, text=line))
-            except (ScriptError, KeyError) as error:
+            except (ScriptError, KeyError, ValueError) as error:  # e.g. writing in a chat one is not in
                 print(f"(песочница) {error}")
     finally:
         await world.stop()
