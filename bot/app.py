@@ -7,10 +7,11 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from vkbottle import VKAPIError
+from vkbottle import ErrorHandler, VKAPIError
 from vkbottle.bot import Bot, BotLabeler
 
 from bot.config import Settings
+from bot.logs import error_without_content
 from bot.registry import load_registry
 from bot.services import Community, Services, utc_now
 from bot.vk.api import RetryPolicy, VkApi, VkNetworkError
@@ -61,6 +62,17 @@ def feature_labelers() -> list[LabelerFactory]:
     return [*features, fallback_labeler, stale_button_labeler]
 
 
+def content_free_error_handler() -> ErrorHandler:
+    """vkbottle would log str(error), which for a malformed event quotes what people wrote."""
+    handler = ErrorHandler()
+
+    async def log_without_content(error: Exception) -> None:
+        log.error("unhandled error in a handler: %s", error_without_content(error))
+
+    handler.register_undefined_error_handler(log_without_content)
+    return handler
+
+
 class BotApp:
     def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> None:
         self.settings = settings
@@ -95,7 +107,7 @@ class BotApp:
         labeler = BotLabeler()
         for factory in feature_labelers():
             labeler.load(factory(self.services))
-        self._vk_bot = Bot(api=self._api, labeler=labeler)
+        self._vk_bot = Bot(api=self._api, labeler=labeler, error_handler=content_free_error_handler())
         self.dispatcher = Dispatcher(self._handle)
         log.info("connected to VK as community %s (%s)", community.id, community.screen_name)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 
 
 class RedactSecrets(logging.Filter):
@@ -39,3 +40,10 @@ def quiet_libraries() -> None:
     vkbottle_logger.setLevel(logging.WARNING)
     vkbottle_logger.propagate = True
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
+
+def error_without_content(error: BaseException) -> str:
+    """The error's type and where it happened, without its message: messages of validation
+    errors quote the event, and events carry what people wrote (personal data)."""
+    where = "".join(traceback.format_tb(error.__traceback__, limit=12))
+    return f"{type(error).__module__}.{type(error).__qualname__}\n{where}"

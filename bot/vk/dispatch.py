@@ -12,6 +12,8 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.logs import error_without_content
+
 log = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
@@ -87,9 +89,9 @@ class Dispatcher:
             async with chain.lock, self._slots:
                 try:
                     await self._handler(event)
-                except Exception:
+                except Exception as error:
                     self.failed += 1
-                    log.exception("handler failed for event type %s", event.get("type"))
+                    log.error("handler failed for event type %s: %s", event.get("type"), error_without_content(error))
                 finally:
                     self.handled += 1
         finally:

@@ -172,3 +172,17 @@ async def test_cli_run_answers_help_against_any_vk_compatible_server(tmp_path) -
             process.terminate()
             _, stderr = await process.communicate()
     assert b"tok-123456" not in stderr
+
+
+async def test_a_malformed_event_is_logged_without_its_text_and_the_bot_goes_on(
+    world: SandboxWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A message_new without the fields vkbottle requires (as a broken proxy might send).
+    broken = {"type": "message_new", "event_id": "broken-1", "v": "5.199", "group_id": 56,
+              "object": {"message": {"peer_id": PARENT, "text": "паспорт 4510 123456"}}}
+    world.emulator._state.events.push(broken)  # noqa: SLF001 - injecting what the emulator never builds
+    reply = await ask(world, PARENT, "/help")
+    assert "родитель" in reply["text"]
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "ValidationError" in logged
+    assert "4510" not in logged and "паспорт" not in logged
