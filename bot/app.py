@@ -11,6 +11,7 @@ from vkbottle import ErrorHandler, VKAPIError
 from vkbottle.bot import Bot, BotLabeler
 
 from bot.config import Settings
+from bot.housekeeping import tidy_forever
 from bot.logs import error_without_content
 from bot.registry import load_registry
 from bot.services import Community, Services, utc_now
@@ -142,8 +143,12 @@ class BotApp:
         assert self.services is not None and self.dispatcher is not None and self._api is not None
         poll = LongPoll(self._api, self.services.community.id, wait=self.settings.vk.longpoll_wait)
         poll.connected = self.polling
-        async for update in poll.updates():
-            self.dispatcher.submit(update)
+        upkeep = asyncio.create_task(tidy_forever(self.services))
+        try:
+            async for update in poll.updates():
+                self.dispatcher.submit(update)
+        finally:
+            upkeep.cancel()
 
     async def stop(self) -> None:
         if self.dispatcher is not None:
