@@ -16,8 +16,8 @@ from bot.moderation.actions import LABEL_TITLES
 from bot.roles import ROLE_TITLES
 from bot.timefmt import local_minute
 
-CLOSED_REPORTS_DAYS = 90  # enforced by storage.reports.ReportsRepo.purge_closed_before
-MODERATION_RECORDS_DAYS = 180  # enforced by storage.moderation.ModerationRepo.purge_before
+CLOSED_REPORTS_DAYS = 90  # enforced hourly by bot.housekeeping (and before /моиданные)
+MODERATION_RECORDS_DAYS = 180  # enforced hourly by bot.housekeeping
 VK_MESSAGE_LIMIT = 4096
 ROWS_SHOWN = 10  # per kind of data in /моиданные: a phone screen, not a database dump
 _VALUE_LIMIT = 60

@@ -69,6 +69,10 @@ class Services:
             person = Person(vk_id=vk_id, display_name=person.display_name, roles=person.roles | {Role.ADMIN})
         return person
 
+    async def person(self, vk_id: int) -> Person:
+        """`actor` with a display name: for cards, lists and staff messages that show who."""
+        return await self.named(await self.actor(vk_id))
+
     async def named(self, person: Person) -> Person:
         """The same person with a display name, asking VK (users.get) once and remembering it."""
         if person.display_name:

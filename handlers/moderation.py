@@ -32,7 +32,6 @@ from bot.moderation.check import ModerationChecker
 from bot.moderation.masking import masked_excerpt
 from bot.moderation.verdict import Label, Verdict
 from bot.people import Person
-from bot.privacy import MODERATION_RECORDS_DAYS
 from bot.roles import is_admin
 from bot.services import Services
 from bot.vk.api import VkNetworkError
@@ -114,11 +113,10 @@ class Moderator:
 
     async def _act(self, incoming: Incoming, chat: BoundChat, verdict: Verdict) -> None:
         services = self._services
-        author = await services.named(await services.actor(incoming.author_id))
+        author = await services.person(incoming.author_id)
         group = author_group(author.roles)
         acts = self._policy.acts_for(verdict.labels, group)
         excerpt = masked_excerpt(incoming.text, verdict)
-        await self._repo.purge_before(services.now() - timedelta(days=MODERATION_RECORDS_DAYS))
         event_id = await self._repo.record_event(
             now=services.now(), peer_id=incoming.peer_id, author_id=author.vk_id, cmid=incoming.cmid,
             labels=[str(label) for label in verdict.labels], excerpt=excerpt, edited=incoming.edited)

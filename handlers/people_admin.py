@@ -53,7 +53,7 @@ def people_admin_labeler(services: Services) -> BotLabeler:
 
     async def target(message: Message, args: str, usage: str) -> tuple[Person, str]:
         user_id, rest = take_user(args, _reply_author(message), usage)
-        return await services.named(await services.actor(user_id)), rest
+        return await services.person(user_id), rest
 
     def shown(person: Person) -> str:
         return profile(person.vk_id, person.display_name)
@@ -175,7 +175,7 @@ def people_admin_labeler(services: Services) -> BotLabeler:
             strangers = [i for i in ids if not belongs_in(chat.binding, await ops.facts(i))]
             sections.append(ChatSection(binding=chat.binding, strangers=strangers))
         ids = {m.vk_id for m in listed} | {i for s in sections for i in s.strangers}
-        names = {i: (await services.named(await services.actor(i))).display_name for i in ids}
+        names = {i: (await services.person(i)).display_name for i in ids}
         title = str(group) if group is not None else "вся школа"
         await message.answer(members_list(listed, sections, names, title))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from typing import Any
 
 from vkbottle import VKAPIError
@@ -15,7 +14,6 @@ from bot.commands import parse_command
 from bot.errors import PermissionDenied, WrongPlace
 from bot.help import CommandHelp, register
 from bot.people import Person, profile
-from bot.privacy import CLOSED_REPORTS_DAYS
 from bot.reports import (
     ABUSE_THANKS,
     ABUSE_USAGE,
@@ -128,7 +126,6 @@ def reports_labeler(services: Services) -> BotLabeler:
 
     async def report_hacked(message: Message, actor: Person) -> None:
         require(actor.roles, Action.REPORT)
-        await repo.purge_closed_before(services.now() - timedelta(days=CLOSED_REPORTS_DAYS))
         note = "Сообщил администратору. Что делать дальше — написал вам в личные сообщения."
         already = await repo.open_hacked_of(actor.vk_id)
         if already is not None:  # the staff knows; another alarm would only be noise
@@ -203,7 +200,6 @@ def reports_labeler(services: Services) -> BotLabeler:
     async def list_reports(message: Message, actor: Person, args: str) -> None:
         require_handler(actor)
         await check_staff_place(services, message.peer_id)
-        await repo.purge_closed_before(services.now() - timedelta(days=CLOSED_REPORTS_DAYS))
         await message.answer(reports_list_text(await repo.list_open(), tz=tz))
 
     @labeler.message(CommandRule(services, "close", "закрыть"))

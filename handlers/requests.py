@@ -55,8 +55,8 @@ class RequestFlow:
     async def _card_facts(self, request: JoinRequest) -> CardFacts:
         invite = await self.invites.get(request.invite_code)
         issuer_id = invite.created_by if invite is not None else 0
-        applicant = await self.s.named(await self.s.actor(request.user_id))
-        issuer = await self.s.named(await self.s.actor(issuer_id)) if issuer_id else Person(vk_id=0)
+        applicant = await self.s.person(request.user_id)
+        issuer = await self.s.person(issuer_id) if issuer_id else Person(vk_id=0)
         return CardFacts(applicant=applicant.display_name, issuer=issuer.display_name, issuer_id=issuer_id)
 
     async def post_cards(self, request: JoinRequest) -> None:
@@ -181,7 +181,7 @@ def requests_labeler(services: Services) -> BotLabeler:
             except PermissionDenied:
                 continue
             visible.append(request)
-        names = {r.user_id: (await services.named(await services.actor(r.user_id))).display_name for r in visible}
+        names = {r.user_id: (await services.person(r.user_id)).display_name for r in visible}
         await message.answer(requests_list(visible, names))
 
     @labeler.message(CommandRule(services, "approve", "принять"))
