@@ -1,4 +1,9 @@
-"""Wiring: storage, the VK adapter, the labelers, and the polling loop."""
+"""Wiring: storage, the platform adapters, the inbox and outbox workers, housekeeping; start and stop.
+
+One process serves every platform whose token is set, over one database. Each adapter's poller
+stores what it fetches (with its new position) before fetching more; the inbox worker hands the
+updates to the handlers; the outbox worker carries out what their decisions owe.
+"""
 
 from __future__ import annotations
 
@@ -6,154 +11,152 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
-
-from vkbottle import ErrorHandler, VKAPIError
-from vkbottle.bot import Bot, BotLabeler
+from typing import cast
 
 from bot.config import Settings
+from bot.features import Features
 from bot.housekeeping import tidy_forever
 from bot.logs import error_without_content
+from bot.port.adapter import Adapter, BadToken, NoUpdatesAccess
+from bot.port.gateway import Gateway
+from bot.port.ids import Platform
 from bot.registry import load_registry
-from bot.services import Community, Services, utc_now
-from bot.vk.api import RetryPolicy, VkApi, VkNetworkError
-from bot.vk.dispatch import Dispatcher
-from bot.vk.longpoll import AccessDenied, BadToken, LongPoll
-from bot.vk.ratelimit import RateLimiter
-from storage.audit import AuditLog
-from storage.chats import ChatsRepo
+from bot.runtime.inbox_worker import InboxWorker
+from bot.runtime.outbox_worker import OutboxWorker
+from bot.services import Repos, Services, utc_now
+from handlers.dispatch import STORAGE_ERRORS, Dispatcher
 from storage.db import Database
-from storage.people import PeopleRepo
 
 log = logging.getLogger(__name__)
 
-LabelerFactory = Callable[[Services], BotLabeler]
+STOP_FINISH_SECONDS = 10.0
+STOP_FLUSH_SECONDS = 10.0
 
 
-def feature_labelers() -> list[LabelerFactory]:
-    """Every feature's labeler, in matching order; the fallback hint stays last."""
-    from handlers.binding import binding_labeler
-    from handlers.buttons import stale_button_labeler
-    from handlers.fallback import fallback_labeler
-    from handlers.help import help_labeler
-    from handlers.invites import invites_labeler
-    from handlers.join import join_labeler
-    from handlers.moderation import moderation_labeler
-    from handlers.mydata import mydata_labeler
-    from handlers.people_admin import people_admin_labeler
-    from handlers.registry import registry_labeler
-    from handlers.reports import reports_labeler
-    from handlers.requests import requests_labeler
-    from handlers.roster import roster_labeler
-    from handlers.rules import rules_labeler
-
-    features: list[LabelerFactory] = [
-        moderation_labeler,  # sees every chat message first and never blocks the rest
-        roster_labeler,  # early: service messages of people entering chats must reach it
-        join_labeler,  # before help: a vk.me link's first message is often «Начать»
-        help_labeler,
-        binding_labeler,
-        invites_labeler,
-        requests_labeler,
-        people_admin_labeler,
-        registry_labeler,
-        rules_labeler,
-        reports_labeler,
-        mydata_labeler,
-    ]
-    return [*features, fallback_labeler, stale_button_labeler]
+class NoPlatform(Exception):
+    """Neither a VK nor a MAX token is set: nothing to serve."""
 
 
-def content_free_error_handler() -> ErrorHandler:
-    """vkbottle would log str(error), which for a malformed event quotes what people wrote."""
-    handler = ErrorHandler()
+def configured_adapters(settings: Settings) -> list[Adapter]:
+    """An adapter for every platform whose token is set."""
+    adapters: list[Adapter] = []
+    if settings.vk.resolved_token().get_secret_value():
+        from bot.vk.adapter import VkAdapter
 
-    async def log_without_content(error: Exception) -> None:
-        log.error("unhandled error in a handler: %s", error_without_content(error))
+        adapters.append(cast(Adapter, VkAdapter(settings.vk)))
+    if settings.max.resolved_token().get_secret_value():
+        from bot.max.adapter import MaxAdapter
 
-    handler.register_undefined_error_handler(log_without_content)
-    return handler
+        adapters.append(cast(Adapter, MaxAdapter(settings.max)))
+    return adapters
 
 
 class BotApp:
     def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> None:
         self.settings = settings
         self._clock = clock
+        self.adapters: list[Adapter] = []
         self.services: Services | None = None
-        self.dispatcher: Dispatcher | None = None
+        self.inbox_worker: InboxWorker | None = None
+        self.outbox_worker: OutboxWorker | None = None
         self._db: Database | None = None
-        self._api: VkApi | None = None
-        self._vk_bot: Bot | None = None
+        self._stopping = asyncio.Event()
         self.polling = asyncio.Event()
-        """Set when the long poll is connected (tests and the sandbox wait for it)."""
+        """Set once every platform's updates are being fetched (tests and the sandbox wait for it)."""
 
     async def start(self) -> None:
-        """Open storage, reach VK (retrying a bad network), build the handlers."""
-        vk = self.settings.vk
+        """Open storage, reach the platforms (retrying a bad network), build the workers."""
         # A broken registry file stops the start with every problem listed (RegistryFileError).
         load_registry(self.settings.registry.path)
+        self.adapters = configured_adapters(self.settings)
+        if not self.adapters:
+            raise NoPlatform("no token")
         self._db = await Database.open(self.settings.storage.path)
         await self._db.migrate()
-        self._api = VkApi(
-            vk.resolved_token().get_secret_value(),
-            api_url=vk.api_url,
-            api_version=vk.api_version,
-            limiter=RateLimiter(vk.rate_limit),
-            retry=RetryPolicy(attempts=vk.retry_attempts, base_delay=vk.retry_base_delay),
-        )
-        community = await self._fetch_community()
-        self.services = Services(
-            config=self.settings, db=self._db, api=self._api, community=community,
-            people=PeopleRepo(self._db), chats=ChatsRepo(self._db), audit=AuditLog(self._db), clock=self._clock,
-        )
-        labeler = BotLabeler()
-        for factory in feature_labelers():
-            labeler.load(factory(self.services))
-        self._vk_bot = Bot(api=self._api, labeler=labeler, error_handler=content_free_error_handler())
-        self.dispatcher = Dispatcher(self._handle)
-        log.info("connected to VK as community %s (%s)", community.id, community.screen_name)
-
-    async def _fetch_community(self) -> Community:
-        assert self._api is not None
-        params = {"group_id": self.settings.vk.group_id} if self.settings.vk.group_id else {}
-        failures = 0
-        while True:
-            try:
-                response = await self._api.request("groups.getById", params)
-                break
-            except VKAPIError as error:
-                if error.code == 5:
-                    raise BadToken(error.error_msg) from None
-                raise AccessDenied(f"VK error {error.code}: {error.error_msg}") from None
-            except VkNetworkError as error:
-                failures += 1
-                delay = min(60.0, 0.5 * 2 ** min(failures, 10))
-                log.warning("cannot reach VK at start (%s); retrying in %.1f s", error, delay)
-                await asyncio.sleep(delay)
-        body = response["response"]
-        group = (body["groups"] if isinstance(body, dict) else body)[0]
-        return Community(id=group["id"], screen_name=group.get("screen_name") or f"club{group['id']}",
-                         name=group.get("name", ""))
-
-    async def _handle(self, event: dict) -> None:
-        assert self._vk_bot is not None
-        await self._vk_bot.process_event(event)
+        for adapter in self.adapters:
+            await adapter.connect()
+        gateways: dict[Platform, Gateway] = {a.platform: a.gateway for a in self.adapters}
+        repos = Repos.over(self._db)
+        self.services = Services(config=self.settings, repos=repos, gateways=gateways,
+                                 features=Features.build(self.settings, repos.moderation), clock=self._clock,
+                                 transaction_open=self._db.in_transaction)
+        self.outbox_worker = OutboxWorker(self.services)
+        dispatcher = Dispatcher(self.services, self._db, committed=self.outbox_worker.wake)
+        self.inbox_worker = InboxWorker(repos.inbox, dispatcher)
 
     async def run(self) -> None:
-        """Poll forever (until cancelled)."""
-        assert self.services is not None and self.dispatcher is not None and self._api is not None
-        poll = LongPoll(self._api, self.services.community.id, wait=self.settings.vk.longpoll_wait)
-        poll.connected = self.polling
-        upkeep = asyncio.create_task(tidy_forever(self.services))
+        """Serve until stop() is asked for; BadToken or NoUpdatesAccess from a platform ends it."""
+        assert self.services is not None and self.inbox_worker is not None and self.outbox_worker is not None
+        tasks = [
+            asyncio.create_task(self.inbox_worker.run(), name="inbox"),
+            asyncio.create_task(self.outbox_worker.run(), name="outbox"),
+            asyncio.create_task(tidy_forever(self.services), name="housekeeping"),
+        ]
+        pollers = [asyncio.create_task(self._poll(adapter), name=f"poll-{adapter.platform}")
+                   for adapter in self.adapters]
+        tasks.append(asyncio.create_task(self._mark_polling(), name="polling-mark"))
+        stop = asyncio.create_task(self._stopping.wait())
         try:
-            async for update in poll.updates():
-                self.dispatcher.submit(update)
+            done, _ = await asyncio.wait({stop, *pollers}, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                if task is not stop and task.exception() is not None:
+                    raise task.exception()  # type: ignore[misc]
         finally:
-            upkeep.cancel()
+            for task in [*pollers, stop]:
+                task.cancel()
+            await asyncio.gather(*pollers, return_exceptions=True)
+            await self._finish(tasks)
+
+    async def _mark_polling(self) -> None:
+        events = [getattr(a, "connected", None) for a in self.adapters]
+        await asyncio.gather(*(e.wait() for e in events if isinstance(e, asyncio.Event)))
+        self.polling.set()
+
+    async def _poll(self, adapter: Adapter) -> None:
+        """Fetch, store with the new position (retrying storage trouble), wake the worker; forever."""
+        assert self.services is not None and self.inbox_worker is not None
+        inbox = self.services.repos.inbox
+        position = await inbox.position(adapter.platform)
+        async for batch in adapter.poll(position):
+            failures = 0
+            while True:
+                try:
+                    await inbox.store(adapter.platform, batch.updates, batch.position, self.services.now())
+                    break
+                except STORAGE_ERRORS as error:  # nothing fetched is dropped: the poll waits for the disk
+                    failures += 1
+                    log.error("cannot store updates from %s: %s", adapter.platform, type(error).__name__)
+                    await asyncio.sleep(min(30.0, 0.5 * 2**failures))
+            if batch.updates:
+                self.inbox_worker.wake()
+
+    def request_stop(self) -> None:
+        """SIGTERM: stop fetching, finish what is in flight, flush the outbox for a while, exit."""
+        self._stopping.set()
+
+    async def _finish(self, tasks: list[asyncio.Task[None]]) -> None:
+        assert self.inbox_worker is not None and self.outbox_worker is not None
+        try:
+            if not await self.inbox_worker.stop(STOP_FINISH_SECONDS):
+                log.warning("stopping: some updates were still being handled; they will be handled after restart")
+            if not await self.outbox_worker.flush(STOP_FLUSH_SECONDS):
+                log.warning("stopping: some messages are still owed; they will be sent after restart")
+        except Exception as error:
+            log.error("stopping: %s", error_without_content(error))
+        await self.outbox_worker.stop()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def stop(self) -> None:
-        if self.dispatcher is not None:
-            await self.dispatcher.drain()
-        if self._api is not None:
-            await self._api.http_client.close()
+        for adapter in self.adapters:
+            try:
+                await adapter.close()
+            except Exception as error:
+                log.warning("closing %s: %s", adapter.platform, type(error).__name__)
         if self._db is not None:
             await self._db.close()
+            self._db = None
+
+
+__all__ = ["BadToken", "BotApp", "NoPlatform", "NoUpdatesAccess"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.port.ids import ChatId, PersonId
+
 
 class ChatPurpose(StrEnum):
     STAFF = "staff"  # «Учительская»: all teachers; administrators issue commands here (3.2)
@@ -12,6 +14,10 @@ class ChatPurpose(StrEnum):
     CLASS_STUDENTS = "class_students"  # a class teacher's chat with students (3.3)
     CLASS_PARENTS = "class_parents"  # a class teacher's chat with parents (3.3)
     SUBJECT = "subject"  # a subject group of a class (3.4)
+
+
+STAFF_PURPOSES = frozenset({ChatPurpose.STAFF, ChatPurpose.ADMINISTRATION})
+"""Chats where only staff sit: lists that name people may be shown there."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,13 +46,13 @@ class ChatBinding:
 
 @dataclass(frozen=True, kw_only=True)
 class BoundChat:
-    peer_id: int
-    """2000000000 + chat_id."""
+    id: ChatId
+    """«vk:2000000001», «max:-70123»."""
     binding: ChatBinding
     """What the chat is for."""
-    bound_by: int
+    bound_by: PersonId
     """Who bound it (audited as well)."""
 
-
-def is_group_chat(peer_id: int) -> bool:
-    return peer_id > 2_000_000_000
+    @property
+    def title(self) -> str:
+        return self.binding.title()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 from pathlib import Path
 
@@ -11,14 +12,13 @@ from bot.config import Settings, load_settings
 from bot.errors import ConfigError
 
 NO_TOKEN_MESSAGE = """\
-Не задан токен сообщества ВКонтакте (vk.token).
-Укажите его в файле конфигурации ([vk] token = "...") или в переменной окружения SCHOOLBOT_VK__TOKEN,
-либо положите в файл вне репозитория и укажите путь в vk.token_file.
-Попробовать бота без ВКонтакте можно локально: schoolbot sandbox
+Не задан ни токен сообщества ВКонтакте (vk.token), ни токен бота MAX (max.token).
+Укажите хотя бы один в файле конфигурации ([vk] token = "..." или [max] token = "...") или в переменных
+окружения SCHOOLBOT_VK__TOKEN / SCHOOLBOT_MAX__TOKEN, либо положите токен в файл вне репозитория
+и укажите путь в vk.token_file / max.token_file. С двумя токенами бот работает в обоих мессенджерах сразу.
+Попробовать бота без токенов можно локально: schoolbot sandbox
 
-No VK community token is set (vk.token). Put it in the config file, in SCHOOLBOT_VK__TOKEN,
-or in a file outside the repository named by vk.token_file.
-To try the bot locally without VK, run: schoolbot sandbox"""
+Neither a VK token (vk.token) nor a MAX token (max.token) is set. To try the bot locally: schoolbot sandbox"""
 
 EXIT_CONFIG = 2
 EXIT_BAD_TOKEN = 3
@@ -44,8 +44,9 @@ def cmd_check_config(args: argparse.Namespace) -> int:
             print(f"  {line}", file=sys.stderr)
         return EXIT_CONFIG
     warnings = []
-    if not settings.vk.resolved_token().get_secret_value():
-        warnings.append("vk.token: не задан — `schoolbot run` не запустится (можно задать SCHOOLBOT_VK__TOKEN)")
+    if not settings.vk.resolved_token().get_secret_value() and not settings.max.resolved_token().get_secret_value():
+        warnings.append("vk.token и max.token: не заданы — `schoolbot run` не запустится "
+                        "(можно задать SCHOOLBOT_VK__TOKEN или SCHOOLBOT_MAX__TOKEN)")
     if not settings.school.admins:
         warnings.append("school.admins: список пуст — никто не сможет привязать чаты (п. 3.1)")
     for line in warnings:
@@ -91,25 +92,29 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.app import BotApp
+    from bot.app import BotApp, NoPlatform
     from bot.logs import setup_logging
+    from bot.port.adapter import BadToken, NoUpdatesAccess
     from bot.registry import RegistryFileError
-    from bot.vk.longpoll import AccessDenied, BadToken
     from storage.db import SchemaTooNew
 
     try:
         settings = _load(args.config)
-        token = settings.vk.resolved_token().get_secret_value()
+        tokens = [t for t in (settings.vk.resolved_token().get_secret_value(),
+                              settings.max.resolved_token().get_secret_value()) if t]
     except ConfigError as error:
         print("\n".join(error.lines), file=sys.stderr)
         return EXIT_CONFIG
-    if not token:
+    if not tokens:
         print(NO_TOKEN_MESSAGE, file=sys.stderr)
         return EXIT_CONFIG
-    setup_logging(settings.logging.level, [token])
+    setup_logging(settings.logging.level, tokens)
 
     async def run() -> None:
         app = BotApp(settings)
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signal_number, app.request_stop)
         try:
             await app.start()
             await app.run()
@@ -118,12 +123,17 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     try:
         asyncio.run(run())
+    except NoPlatform:
+        print(NO_TOKEN_MESSAGE, file=sys.stderr)
+        return EXIT_CONFIG
     except BadToken:
-        print("ВКонтакте отклонил токен (ошибка 5): проверьте vk.token. VK rejected the token (error 5).", file=sys.stderr)
+        print("Мессенджер отклонил токен: проверьте vk.token / max.token (ВКонтакте: ошибка 5, MAX: 401). "
+              "The platform rejected the token.", file=sys.stderr)
         return EXIT_BAD_TOKEN
-    except AccessDenied as error:
-        print(f"Нет доступа к Bots Long Poll API: {error}. Включите Long Poll API в настройках сообщества "
-              "и проверьте права токена. (No access to Bots Long Poll.)", file=sys.stderr)
+    except NoUpdatesAccess as error:
+        print(f"Бот не может получать события: {error}. Проверьте group_id, права токена («сообщения сообщества», "
+              "«управление сообществом») и что Long Poll API включён в настройках сообщества. "
+              "(No access to updates.)", file=sys.stderr)
         return EXIT_ACCESS
     except SchemaTooNew as error:
         print(error, file=sys.stderr)

@@ -15,9 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot.errors import ConfigError
+from bot.port.ids import PersonId
 from bot.roles import Role
 
 REAL_VK_API_URL = "https://api.vk.ru/method/"
+REAL_MAX_API_URL = "https://platform-api2.max.ru"
 
 
 class _Section(BaseModel):
@@ -43,30 +45,68 @@ class VkConfig(_Section):
         return value if value.endswith("/") else value + "/"
 
     def resolved_token(self) -> SecretStr:
-        """The token from `token`, else from `token_file`; empty when neither is set."""
-        if self.token.get_secret_value():
-            return self.token
-        if self.token_file is not None:
-            try:
-                return SecretStr(self.token_file.read_text(encoding="utf-8").strip())
-            except OSError as error:
-                raise ConfigError([f"vk.token_file: не удалось прочитать файл ({error.strerror})"]) from error
-        return SecretStr("")
+        return _read_token(self.token, self.token_file, "vk")
+
+
+def _read_token(token: SecretStr, token_file: Path | None, key: str) -> SecretStr:
+    """The token from `token`, else from `token_file`; empty when neither is set."""
+    if token.get_secret_value():
+        return token
+    if token_file is not None:
+        try:
+            return SecretStr(token_file.read_text(encoding="utf-8").strip())
+        except OSError as error:
+            raise ConfigError([f"{key}.token_file: не удалось прочитать файл ({error.strerror})"]) from error
+    return SecretStr("")
+
+
+class MaxConfig(_Section):
+    token: SecretStr = SecretStr("")
+    token_file: Path | None = None  # a file outside the repo holding the token
+    api_url: str = REAL_MAX_API_URL
+    ca_bundle: Path | None = None  # extra trusted root certificates (the Минцифры CA), PEM
+    rate_limit: int = Field(default=30, ge=1, le=30)  # MAX allows 30 requests/s (429 beyond)
+    longpoll_timeout: int = Field(default=30, ge=1, le=90)
+    retry_attempts: int = Field(default=5, ge=1, le=20)
+    retry_base_delay: float = Field(default=0.5, gt=0, le=30)
+
+    @field_validator("api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    def resolved_token(self) -> SecretStr:
+        return _read_token(self.token, self.token_file, "max")
+
+
+_ADMIN_ID = re.compile(r"^(?:(vk|max):)?([1-9]\d{0,18})$")
 
 
 class SchoolConfig(_Section):
     name: str = "МБОУ «СШ № 56»"
-    admins: list[int] = Field(default_factory=list)  # administrators named in the director's order (3.1)
+    # Administrators named in the director's order (3.1): "vk:123", "max:456"; a bare number is a VK id.
+    admins: list[int | str] = Field(default_factory=list)
     admin_contact: str = ""  # shown by /support: how to reach the school's administrator
     timezone: str = "Europe/Moscow"
 
     @field_validator("admins")
     @classmethod
-    def _positive_ids(cls, value: list[int]) -> list[int]:
-        bad = [v for v in value if v <= 0]
+    def _account_ids(cls, value: list[int | str]) -> list[int | str]:
+        bad = [v for v in value if _ADMIN_ID.match(str(v).strip().lower()) is None]
         if bad:
-            raise ValueError(f"VK user ids are positive numbers, got {bad}")
+            raise ValueError(f"ids are written \"vk:123\" or \"max:456\" (a bare number is a VK id), got {bad}")
         return value
+
+    def admin_ids(self) -> tuple[PersonId, ...]:
+        """The administrators as platform-qualified ids."""
+        found = []
+        for value in self.admins:
+            match = _ADMIN_ID.match(str(value).strip().lower())
+            assert match is not None  # validated above
+            found.append(PersonId(f"{match[1] or 'vk'}:{match[2]}"))
+        return tuple(found)
 
 
 class StorageConfig(_Section):
@@ -86,13 +126,17 @@ class RegistryConfig(_Section):
     path: Path | None = None  # None = the built-in list of the 13 services
 
 
-_EVERY_ACT = ["delete", "notice", "dm", "warn"]
+LabelName = Literal["profanity", "insult", "personal_data", "account_sharing"]
+AuthorGroupName = Literal["student", "parent", "staff", "unknown"]
+ActName = Literal["delete", "notice", "dm", "warn"]
+ModerationActs = dict[LabelName, dict[AuthorGroupName, list[ActName]]]
+_EVERY_ACT: list[ActName] = ["delete", "notice", "dm", "warn"]
 
 
-def _default_moderation_acts() -> dict[str, dict[str, list[str]]]:
+def _default_moderation_acts() -> ModerationActs:
     # The regulation binds every participant alike (4.5, 4.6): same default for all.
-    groups = ("student", "parent", "staff", "unknown")
-    labels = ("profanity", "insult", "personal_data", "account_sharing")
+    groups: tuple[AuthorGroupName, ...] = ("student", "parent", "staff", "unknown")
+    labels: tuple[LabelName, ...] = ("profanity", "insult", "personal_data", "account_sharing")
     return {label: {group: list(_EVERY_ACT) for group in groups} for label in labels}
 
 
@@ -104,11 +148,7 @@ class ModerationConfig(_Section):
     blocked_words: list[str] = Field(default_factory=list)  # the school's own words to flag
     allowed_words: list[str] = Field(default_factory=list)  # the school's own words never to flag
     # label -> author group (student, parent, staff, unknown) -> acts (delete, notice, dm, warn)
-    actions: dict[Literal["profanity", "insult", "personal_data", "account_sharing"],
-                  dict[Literal["student", "parent", "staff", "unknown"],
-                       list[Literal["delete", "notice", "dm", "warn"]]]] = Field(
-        default_factory=_default_moderation_acts
-    )
+    actions: ModerationActs = Field(default_factory=_default_moderation_acts)
 
 
 class ReportsConfig(_Section):
@@ -127,6 +167,7 @@ class Settings(BaseSettings):
     )
 
     vk: VkConfig = Field(default_factory=VkConfig)
+    max: MaxConfig = Field(default_factory=MaxConfig)
     school: SchoolConfig = Field(default_factory=SchoolConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
     invites: InvitesConfig = Field(default_factory=InvitesConfig)

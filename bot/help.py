@@ -1,72 +1,71 @@
-"""What each user may do, derived from the permission table: the text of /help."""
+"""/помощь: what this person may do, here and elsewhere, read from the command table."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from bot.commands.spec import CommandSpec, HelpLine
+from bot.commands.table import COMMANDS
 from bot.people import Person
-from bot.roles import Action, actions_of
+from bot.places import Place
+from bot.port.effects import Button, Buttons
+
+HELP_BUTTON = "Помощь"
+REGISTRY_BUTTON = "Реестр сервисов"
+RULES_BUTTON = "Правила"
+HACKED_BUTTON = "Сообщить о взломе"
+
+_ELSEWHERE_TITLE = {
+    Place.DM: "В групповых чатах:",
+    Place.STAFF: "В личных сообщениях со мной и в других чатах:",
+}
 
 
-@dataclass(frozen=True, kw_only=True)
-class CommandHelp:
-    action: Action
-    """The permission the command needs."""
-    usage: str
-    """How to type it."""
-    what: str
-    """One short Russian line."""
-    where: str = "any"
-    """'dm', 'chat' or 'any': where the command makes sense."""
+def commands_here(person: Person, place: Place) -> list[tuple[CommandSpec, HelpLine]]:
+    """The commands this person may run in this place, with the help line shown for them."""
+    shown = []
+    for spec in COMMANDS:
+        line = spec.line_for(person.roles)
+        if line is not None and place in spec.places:
+            shown.append((spec, line))
+    return shown
 
 
-# Feature modules add their commands here as they land; the order is the order shown.
-COMMANDS: list[CommandHelp] = [
-    CommandHelp(action=Action.USE_HELP, usage="/помощь", what="что я умею"),
-    CommandHelp(
-        action=Action.BIND_CHAT,
-        usage="/привязать учительская | руководство | 5А ученики | 5А родители | 7Б физика",
-        what="указать, для чего этот чат (одна роль у чата)",
-        where="chat",
-    ),
-]
+def commands_elsewhere(person: Person, place: Place) -> list[tuple[CommandSpec, HelpLine]]:
+    """Commands this person may run, but not here (e.g. /привязать seen from a DM)."""
+    shown = []
+    for spec in COMMANDS:
+        line = spec.line_for(person.roles)
+        if line is not None and place not in spec.places:
+            shown.append((spec, line))
+    return shown
 
 
-def register(*entries: CommandHelp) -> None:
-    """Add feature commands to /help (idempotent, so re-imports do not duplicate)."""
-    for entry in entries:
-        if entry not in COMMANDS:
-            COMMANDS.append(entry)
-
-
-# Everyone's commands first, then the staff's, in the order of the school's work (3.2 → 4.6).
-_SHOWN_ORDER = [
-    Action.USE_HELP, Action.READ_REGISTRY, Action.REPORT, Action.MANAGE_OWN_DATA,
-    Action.BIND_CHAT, Action.INVITE_ANY, Action.INVITE_OWN_CLASS, Action.INVITE_OWN_SUBJECT,
-    Action.DECIDE_REQUESTS, Action.MANAGE_PEOPLE, Action.APPOINT_ADMINS,
-    Action.MODERATE, Action.HANDLE_REPORTS, Action.VIEW_STATS, Action.ANNOUNCE,
-]
-
-
-def available_commands(person: Person, *, in_dm: bool) -> list[CommandHelp]:
-    allowed = actions_of(person.roles)
-    place = "dm" if in_dm else "chat"
-    shown = [c for c in COMMANDS if c.action in allowed and c.where in ("any", place)]
-    return sorted(shown, key=lambda c: _SHOWN_ORDER.index(c.action))
-
-
-def help_text(person: Person, *, school_name: str, in_dm: bool) -> str:
-    greeting = f"Здравствуйте{', ' + person.display_name.split()[0] if person.display_name else ''}!"
+def help_text(person: Person, *, school_name: str, place: Place) -> str:
+    name = person.first_name
+    greeting = f"Здравствуйте{', ' + name if name else ''}!"
     lines = [
-        f"{greeting} Я бот {school_name}: помогаю соблюдать Положение о сервисах взаимодействия (Сферум, VK Мессенджер).",
+        f"{greeting} Я бот {school_name}: помогаю соблюдать Положение о сервисах взаимодействия "
+        "(Сферум: VK Мессенджер и MAX).",
         f"Ваша роль: {person.role_titles()}.",
         "",
         "Команды:",
     ]
-    lines += [f"• {c.usage} — {c.what}" for c in available_commands(person, in_dm=in_dm)]
+    lines += [f"• {line.usage} — {line.text}" for _, line in commands_here(person, place)]
+    elsewhere = commands_elsewhere(person, place)
+    if elsewhere:
+        lines += ["", _ELSEWHERE_TITLE.get(place, "В других местах:")]
+        lines += [f"• {line.usage} — {line.text}" for _, line in elsewhere]
     if not person.roles:
-        lines += ["", "Чтобы получить роль, присоединитесь по ссылке-приглашению от классного руководителя или администратора."]
+        lines += ["", "Чтобы получить роль, присоединитесь по ссылке-приглашению от классного руководителя "
+                      "или администратора."]
     return "\n".join(lines)
+
+
+def dm_menu() -> Buttons:
+    """The standing menu of a DM with the bot: the things people ask most."""
+    return Buttons(menu=True, rows=[
+        [Button(label=REGISTRY_BUTTON, style="primary"), Button(label=RULES_BUTTON)],
+        [Button(label=HACKED_BUTTON, style="negative"), Button(label=HELP_BUTTON)],
+    ])
 
 
 def unknown_command_text(name: str) -> str:

@@ -1,5 +1,6 @@
 """Hourly upkeep: expired invitation links are annulled (3.2) and records past their retention
-period (bot/privacy.py) are erased, even when nobody writes to the bot for a while."""
+period (bot/privacy.py) are erased, even when nobody writes to the bot for a while; handled
+updates and sent effects are forgotten after a week (they may quote what people wrote)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,8 @@ import asyncio
 import logging
 from datetime import timedelta
 
-from bot.privacy import CLOSED_REPORTS_DAYS, MODERATION_RECORDS_DAYS
+from bot.privacy import CLOSED_REPORTS_DAYS, DELIVERY_RECORDS_DAYS, MODERATION_RECORDS_DAYS
 from bot.services import Services
-from storage.invites import InvitesRepo
-from storage.moderation import ModerationRepo
-from storage.reports import ReportsRepo
 
 log = logging.getLogger(__name__)
 
@@ -21,11 +19,14 @@ INTERVAL = timedelta(hours=1)
 async def tidy_once(services: Services) -> dict[str, int]:
     """One round of upkeep; returns how many rows each step touched."""
     now = services.now()
+    repos = services.repos
+    delivery_cutoff = now - timedelta(days=DELIVERY_RECORDS_DAYS)
     return {
-        "invites_expired": await InvitesRepo(services.db).expire_due(now),
-        "reports_erased": await ReportsRepo(services.db).purge_closed_before(now - timedelta(days=CLOSED_REPORTS_DAYS)),
-        "moderation_erased": await ModerationRepo(services.db).purge_before(
-            now - timedelta(days=MODERATION_RECORDS_DAYS)),
+        "invites_expired": await repos.invites.expire_due(now),
+        "reports_erased": await repos.reports.purge_closed_before(now - timedelta(days=CLOSED_REPORTS_DAYS)),
+        "moderation_erased": await repos.moderation.purge_before(now - timedelta(days=MODERATION_RECORDS_DAYS)),
+        "updates_forgotten": await repos.inbox.purge_handled_before(delivery_cutoff),
+        "effects_forgotten": await repos.outbox.purge_done_before(delivery_cutoff),
     }
 
 

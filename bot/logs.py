@@ -40,6 +40,10 @@ def quiet_libraries() -> None:
     vkbottle_logger.setLevel(logging.WARNING)
     vkbottle_logger.propagate = True
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    # At DEBUG aiosqlite logs every statement with its parameters (children's names, excerpts),
+    # and maxapi its requests' bodies: neither may ever reach the log.
+    for name in ("aiosqlite", "maxapi"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def error_without_content(error: BaseException) -> str:

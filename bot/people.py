@@ -1,35 +1,30 @@
-"""A person as the bot sees them: VK id, display name, roles."""
+"""A person as the bot sees them: a platform-qualified id, display name, roles."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.port.gateway import Gender
+from bot.port.ids import PersonId
 from bot.roles import ROLE_TITLES, Role
 
 
 @dataclass(frozen=True, kw_only=True)
 class Person:
-    vk_id: int
-    """VK user id."""
+    id: PersonId
+    """«vk:123», «max:456»."""
     display_name: str = ""
-    """«Имя Фамилия» from users.get; may be empty for someone never looked up."""
+    """«Имя Фамилия» from the platform's profile; may be empty for someone never looked up."""
     roles: frozenset[Role] = field(default_factory=frozenset)
     """Roles from the database plus ADMIN when the config names them."""
+    gender: Gender = Gender.UNKNOWN
+    """From the profile, for past tenses."""
 
     def role_titles(self) -> str:
         if not self.roles:
             return "пока без роли"
         return ", ".join(ROLE_TITLES[r] for r in sorted(self.roles, key=list(Role).index))
 
-    def link(self) -> str:
-        """«Имя Фамилия (vk.com/id123)»: for staff messages; unlike a mention it never pings anyone."""
-        return profile(self.vk_id, self.display_name)
-
-    def mention(self) -> str:
-        """A VK mention that renders as the name and links to the profile."""
-        return f"[id{self.vk_id}|{self.display_name or 'id' + str(self.vk_id)}]"
-
-
-def profile(vk_id: int, name: str) -> str:
-    """«Имя Фамилия (vk.com/id123)»: readable and checkable in one tap, never a ping."""
-    return f"{name or 'без имени'} (vk.com/id{vk_id})"
+    @property
+    def first_name(self) -> str:
+        return self.display_name.split()[0] if self.display_name.strip() else ""

@@ -18,7 +18,8 @@ from bot.timefmt import local_minute
 
 CLOSED_REPORTS_DAYS = 90  # enforced hourly by bot.housekeeping (and before /моиданные)
 MODERATION_RECORDS_DAYS = 180  # enforced hourly by bot.housekeeping
-VK_MESSAGE_LIMIT = 4096
+DELIVERY_RECORDS_DAYS = 7  # handled updates' keys and sent messages' records (the texts are erased on handling)
+MESSAGE_LIMIT = 4000  # the shorter of the platforms' limits (VK 4096, MAX 4000)
 ROWS_SHOWN = 10  # per kind of data in /моиданные: a phone screen, not a database dump
 _VALUE_LIMIT = 60
 
@@ -43,7 +44,7 @@ AUDIT_REASON = "его нельзя изменить или удалить: по
 _WHILE_AT_SCHOOL = "пока вы учитесь или работаете в школе; стирает /удалить или администратор при уходе из школы"
 
 RETENTION: tuple[Retention, ...] = (
-    Retention(key="people", what="имя из профиля ВКонтакте", erasable=True,
+    Retention(key="people", what="имя и пол из профиля в мессенджере", erasable=True,
               period="пока вы пишете боту; /удалить стирает сразу"),
     Retention(key="person_roles", what="ваши роли (родитель, ученик, учитель…)", erasable=True, period=_WHILE_AT_SCHOOL),
     Retention(key="memberships", what="группы, в которых вы состоите или состояли", erasable=True,
@@ -60,6 +61,10 @@ RETENTION: tuple[Retention, ...] = (
               erasable=True, period=f"пока обращение открыто и {CLOSED_REPORTS_DAYS} дней после закрытия"),
     Retention(key="messages", what="переписка в чатах", erasable=True,
               period="целиком не сохраняется — только замаскированные отрывки в жалобах и записях модерации"),
+    Retention(key="inbox", what="входящее сообщение до его обработки (очередь бота)", erasable=False,
+              period=f"текст стирается сразу после обработки, отметка о ней — через {DELIVERY_RECORDS_DAYS} дней"),
+    Retention(key="outbox", what="ответы бота, ещё не доставленные или недавно доставленные", erasable=False,
+              period=f"{DELIVERY_RECORDS_DAYS} дней после доставки"),
     Retention(key="audit_log", what="журнал решений администраторов", erasable=False,
               period="бессрочно — " + AUDIT_REASON),
 )
@@ -92,7 +97,7 @@ def retention_markdown() -> str:
 
 # Columns that say whom a row is about: such rows are the person's data.
 SUBJECT_COLUMNS = frozenset({
-    "vk_id", "user_id", "person_id", "member_id", "parent_id", "child_id", "student_id",
+    "person_id", "user_id", "member_id", "parent_id", "child_id", "student_id",
     "applicant_id", "requester_id", "reporter_id", "target_id", "warned_id", "used_by", "author_id",
 })
 # Rows about the person in records that belong to others or to accountability: counted, kept.
@@ -159,7 +164,7 @@ class Found:
 
 
 def nothing_but_profile(found: Sequence[Found]) -> bool:
-    """True when the only erasable data is the name the bot caches from the VK profile.
+    """True when the only erasable data is the name the bot caches from the profile.
 
     Every message makes the bot look the name up, so «nothing stored» means nothing else.
     """
@@ -182,8 +187,8 @@ TABLE_TITLES: Mapping[str, str] = {
 }
 COLUMN_LABELS: Mapping[str, str] = {
     "display_name": "имя", "role": "роль", "granted_at": "с", "granted_by": "выдал", "created_at": "создано",
-    "updated_at": "обновлено", "status": "статус", "state": "состояние", "kind": "вид", "peer_id": "чат",
-    "cmid": "сообщение №", "excerpt": "фрагмент", "child_name": "ребёнок", "class_label": "класс",
+    "updated_at": "обновлено", "status": "статус", "state": "состояние", "kind": "вид", "chat_id": "чат",
+    "message_ref": "сообщение №", "gender": "пол", "excerpt": "фрагмент", "child_name": "ребёнок", "class_label": "класс",
     "subject": "предмет", "reason": "причина", "expires_at": "до", "closed_at": "закрыто", "closed_by": "закрыл",
     "author_id": "автор", "since": "с", "ended": "по", "group_kind": "группа", "labels": "нарушение",
     "acts": "меры", "issued_at": "выдано", "pardoned_at": "снято", "pardoned_by": "снял", "invite_code": "приглашение",
@@ -197,6 +202,7 @@ _VALUE_WORDS: Mapping[str, str] = {
     "pending": "на рассмотрении", "awaiting_child": "ждёт имя ребёнка", "approved": "одобрена", "rejected": "отклонена",
     "cancelled": "отменена", "staff": "учительская", "class": "класс", "subject": "предметная группа",
     "lifted": "снято", "kept": "оставлено",
+    "male": "мужской", "female": "женский", "unknown": "не указан",
     **{label.value: title for label, title in LABEL_TITLES.items()},
 }
 
@@ -218,7 +224,7 @@ def describe_row(row: Mapping[str, object], skip: str, tz: tzinfo = UTC) -> str:
 
 
 def mydata_text(found: Sequence[Found], tz: tzinfo = UTC) -> str:
-    """Everything found about the person (times in `tz`), then the retention policy; fits one VK message."""
+    """Everything found about the person (times in `tz`), then the retention policy; fits one message."""
     lines = ["Что я храню о вас:"]
     for item in found:
         if item.lookup.mode is Mode.ROWS and item.count:
@@ -241,9 +247,9 @@ def _count(found: Sequence[Found], table: str) -> int:
 
 
 def _fit(text: str) -> str:
-    if len(text) <= VK_MESSAGE_LIMIT:
+    if len(text) <= MESSAGE_LIMIT:
         return text
-    return text[: VK_MESSAGE_LIMIT - 2].rstrip() + "\n…"
+    return text[: MESSAGE_LIMIT - 2].rstrip() + "\n…"
 
 
 # --- forgetting --------------------------------------------------------------------------------
@@ -283,7 +289,7 @@ def forget_done_text(result: ForgetResult, *, own: bool) -> str:
     subject = "Ваши данные удалены" if own else "Данные удалены"
     lines = [f"Готово. {subject}."]
     if result.id_kept:
-        lines.append("Номер ВКонтакте остался в записях администраторов, имя стёрто.")
+        lines.append("Номер аккаунта остался в записях администраторов, имя стёрто.")
     if result.complaints_kept:
         lines.append(
             f"Жалобы других участников на сообщения ({result.complaints_kept}) остаются у администратора, "
@@ -297,7 +303,7 @@ def forget_done_text(result: ForgetResult, *, own: bool) -> str:
 def nothing_stored_text(audit_entries: int, *, own: bool, name_erased: bool = False) -> str:
     text = "У меня нет ваших данных — удалять нечего." if own else "Об этом человеке у меня нет данных — удалять нечего."
     if name_erased:
-        text += " Имя из профиля ВКонтакте, которое я запомнил, тоже стёр."
+        text += " Имя из профиля, которое я запомнил, тоже стёр."
     if audit_entries:
         text += f"\nВ журнале решений администраторов есть записей: {audit_entries}; {AUDIT_REASON}."
     return text

@@ -7,12 +7,13 @@ clock comes in as an argument) and every text the staff and the reporter are sho
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from bot.errors import BadCommand, InvalidTransition
+from bot.port.ids import ChatId, PersonId
 from bot.texts import SFERUM_SUPPORT_EMAIL
 
 EXCERPT_LIMIT = 100  # the most of a reported message the bot ever keeps or shows (no full texts)
@@ -57,19 +58,19 @@ class Report:
     """Number shown to staff: «обращение №7»."""
     kind: ReportKind
     status: ReportStatus
-    reporter_id: int
-    """VK id of who reported."""
+    reporter_id: PersonId
+    """Who reported."""
     created_at: datetime
     """When it was reported (UTC)."""
-    peer_id: int | None = None
+    chat_id: ChatId | None = None
     """Abuse: the chat of the reported message."""
-    cmid: int | None = None
-    """Abuse: conversation_message_id of the reported message."""
-    author_id: int | None = None
+    message_ref: str | None = None
+    """Abuse: the platform's handle of the reported message."""
+    author_id: PersonId | None = None
     """Abuse: who wrote the reported message."""
     excerpt: str | None = None
     """Abuse: at most EXCERPT_LIMIT masked characters of the reported message."""
-    closed_by: int | None = None
+    closed_by: PersonId | None = None
     closed_at: datetime | None = None
 
 
@@ -222,39 +223,54 @@ def hacked_staff_card(report: Report, *, reporter: str, roles: str, tz: tzinfo) 
     )
 
 
-def hacked_steps_text(report_id: int | None) -> str:
+@dataclass(frozen=True, kw_only=True)
+class AccountPlatform:
+    """Where the person's account lives, for the steps they must take («ВКонтакте», «MAX»)."""
+
+    title: str
+    """«ВКонтакте», «MAX»."""
+    sessions_hint: str
+    """Where to end other sessions: «в настройках VK ID откройте «Безопасность» → «Устройства»»."""
+
+
+def hacked_steps_text(report_id: int | None, platform: AccountPlatform) -> str:
     """What the person should do right now; `report_id` is None when staff was told before."""
     head = (
         f"Я сразу сообщил администратору школы (обращение №{report_id})."
         if report_id is not None
         else "Администратор школы уже знает о взломе."
     )
-    return f"{head} Что сделать прямо сейчас:\n{_STEPS}"
+    return f"{head} Что сделать прямо сейчас:\n{_steps(platform)}"
 
 
-_STEPS = (
-    "1. В настройках VK ID откройте «Безопасность» → «Устройства» и завершите все сеансы, кроме текущего.\n"
-    "2. Смените пароль на новый, которого нет на других сайтах, и включите подтверждение входа.\n"
-    "3. Сообщите классному руководителю — лучше по телефону или лично: в чатах от вашего имени "
-    "может писать посторонний.\n"
-    "4. Никому не называйте коды из СМС и уведомлений: ни «поддержке», ни «учителю», ни «другу». "
-    "Школа и ВКонтакте их никогда не спрашивают.\n"
-    f"Не получается войти — напишите в поддержку: {SFERUM_SUPPORT_EMAIL} (п. 4.2)."
-)
+def _steps(platform: AccountPlatform) -> str:
+    return (
+        f"1. {platform.sessions_hint[:1].upper() + platform.sessions_hint[1:]} и завершите все сеансы, "
+        "кроме текущего.\n"
+        "2. Смените пароль на новый, которого нет на других сайтах, и включите подтверждение входа.\n"
+        "3. Сообщите классному руководителю — лучше по телефону или лично: в чатах от вашего имени "
+        "может писать посторонний.\n"
+        "4. Никому не называйте коды из СМС и уведомлений: ни «поддержке», ни «учителю», ни «другу». "
+        f"Школа и {platform.title} их никогда не спрашивают.\n"
+        f"Не получается войти — напишите в поддержку: {SFERUM_SUPPORT_EMAIL} (п. 4.2)."
+    )
 
 
-def hacked_advice_text() -> str:
+def hacked_advice_text(platform: AccountPlatform) -> str:
     return (
         "Как защитить аккаунт:\n"
-        "• пароль — длинный и только для ВКонтакте; включите подтверждение входа;\n"
+        f"• пароль — длинный и только для {platform.title}; включите подтверждение входа;\n"
         "• никому не называйте коды из СМС — ни «поддержке», ни «учителю»;\n"
         "• не входите в аккаунт на чужих устройствах, а если пришлось — выйдите.\n"
         "Если в ваш аккаунт уже кто-то вошёл — напишите /взлом, и я сразу сообщу администратору (п. 4.5)."
     )
 
 
-def already_open_text(report_id: int) -> str:
-    return f"Администратор уже знает о взломе (обращение №{report_id}, ещё не закрыто). Повторите, пожалуйста, шаги:\n{_STEPS}"
+def already_open_text(report_id: int, platform: AccountPlatform) -> str:
+    return (
+        f"Администратор уже знает о взломе (обращение №{report_id}, ещё не закрыто). "
+        f"Повторите, пожалуйста, шаги:\n{_steps(platform)}"
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -270,7 +286,7 @@ def abuse_staff_card(report: Report, *, chat: ChatContext, reporter: str, author
     return (
         f"⚠️ Жалоба на сообщение — обращение №{report.id}\n"
         f"Чат: «{chat.title}»{purpose}\n"
-        f"Сообщение №{report.cmid} в этом чате (peer_id {report.peer_id})\n"
+        f"Сообщение №{report.message_ref} в этом чате\n"
         f"Автор: {author}\n"
         f"Пожаловался(-ась): {reporter}\n"
         f"Когда: {format_moment(report.created_at, tz)}\n"
@@ -286,13 +302,14 @@ ABUSE_USAGE = (
 ABUSE_THANKS = "Спасибо! Жалоба передана администратору школы. Ваше имя видят только администраторы."
 
 
-def reports_list_text(reports: Sequence[Report], *, tz: tzinfo) -> str:
+def reports_list_text(reports: Sequence[Report], *, tz: tzinfo, names: Mapping[PersonId, str]) -> str:
+    """`names`: how to show each reporter (a profile link the platform formats)."""
     if not reports:
         return "Открытых обращений нет."
     lines = ["Открытые обращения:"]
     for r in reports:
         when = format_moment(r.created_at, tz)
-        what = "взлом аккаунта" if r.kind is ReportKind.HACKED else f"жалоба, сообщение №{r.cmid}"
-        lines.append(f"№{r.id} — {what}, {when}, от id{r.reporter_id}")
+        what = "взлом аккаунта" if r.kind is ReportKind.HACKED else "жалоба на сообщение"
+        lines.append(f"№{r.id} — {what}, {when}, от {names.get(r.reporter_id, 'участника')}")
     lines.append("Закрыть: /закрыть N")
     return "\n".join(lines)

@@ -49,6 +49,7 @@ class Action(StrEnum):
     DECIDE_REQUESTS = "decide_requests"  # approve/reject join requests (3.2)
     MANAGE_PEOPLE = "manage_people"  # verify, class teacher, move, remove (3.2)
     APPOINT_ADMINS = "appoint_admins"  # additional administrators (3.2)
+    ERASE_OTHERS = "erase_others"  # erase a leaver's data (the order's administrators only)
     MODERATE = "moderate"  # warnings, pardons, filters, modlog (4.5, 4.6)
     HANDLE_REPORTS = "handle_reports"
     VIEW_STATS = "view_stats"  # statistics for the director (3.2, last item)
@@ -69,7 +70,7 @@ _STAFF_ADMIN = _EVERYONE | {
 
 # The permission table. A user holds the union of the actions of all their roles.
 PERMISSIONS: dict[Role | None, frozenset[Action]] = {
-    Role.ADMIN: frozenset(_STAFF_ADMIN | {Action.APPOINT_ADMINS}),
+    Role.ADMIN: frozenset(_STAFF_ADMIN | {Action.APPOINT_ADMINS, Action.ERASE_OTHERS}),
     Role.EXTRA_ADMIN: frozenset(_STAFF_ADMIN),
     Role.ADMINISTRATION: frozenset(_EVERYONE | {Action.VIEW_STATS, Action.ANNOUNCE, Action.HANDLE_REPORTS}),
     Role.CLASS_TEACHER: frozenset(_EVERYONE | {Action.INVITE_OWN_CLASS}),

@@ -1,52 +1,77 @@
-"""What handlers need, built once by the app and handed to each labeler factory."""
+"""What flows need, built once by the app: repositories, the platforms' gateways, config, clock.
+
+No raw database and no raw platform API here: flows write through repositories (inside their
+commit) and reach the platforms through the gateway port, for reads only; writes are effects.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from vkbottle import VKAPIError
-
 from bot.config import Settings
+from bot.features import Features
 from bot.people import Person
+from bot.port.gateway import Gateway, GatewayError
+from bot.port.ids import PersonId, Platform, Where, is_qualified, platform_of, raw_id
 from bot.roles import Role
-from bot.vk.api import VkApi, new_random_id
 from storage.audit import AuditLog
 from storage.chats import ChatsRepo
 from storage.db import Database
+from storage.inbox import Inbox
+from storage.invites import InvitesRepo
+from storage.join_requests import JoinRequestsRepo
+from storage.memberships import MembershipsRepo
+from storage.moderation import ModerationRepo
+from storage.outbox import Outbox
 from storage.people import PeopleRepo
+from storage.personal_data import PersonalDataRepo
+from storage.reports import ReportsRepo
 
 log = logging.getLogger(__name__)
-
-MAX_MESSAGE = 4096
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True, kw_only=True)
-class Community:
-    id: int
-    """The community's id (positive)."""
-    screen_name: str
-    """For vk.me links; «club<id>» when it has none."""
-    name: str
+@dataclass(kw_only=True)
+class Repos:
+    """Every repository, over one database."""
+
+    people: PeopleRepo
+    chats: ChatsRepo
+    audit: AuditLog
+    invites: InvitesRepo
+    requests: JoinRequestsRepo
+    memberships: MembershipsRepo
+    moderation: ModerationRepo
+    reports: ReportsRepo
+    personal_data: PersonalDataRepo
+    inbox: Inbox
+    outbox: Outbox
+
+    @classmethod
+    def over(cls, db: Database) -> Repos:
+        return cls(
+            people=PeopleRepo(db), chats=ChatsRepo(db), audit=AuditLog(db), invites=InvitesRepo(db),
+            requests=JoinRequestsRepo(db), memberships=MembershipsRepo(db), moderation=ModerationRepo(db),
+            reports=ReportsRepo(db), personal_data=PersonalDataRepo(db), inbox=Inbox(db), outbox=Outbox(db),
+        )
 
 
 @dataclass(kw_only=True)
 class Services:
     config: Settings
-    db: Database
-    api: VkApi
-    community: Community
-    people: PeopleRepo
-    chats: ChatsRepo
-    audit: AuditLog
+    repos: Repos
+    gateways: Mapping[Platform, Gateway]
+    features: Features
     clock: Callable[[], datetime] = utc_now
+    transaction_open: Callable[[], bool] = field(default=lambda: False)
+    """Whether this task is inside a database transaction (no network calls there)."""
 
     def now(self) -> datetime:
         return self.clock()
@@ -58,62 +83,75 @@ class Services:
         except (ZoneInfoNotFoundError, ValueError):
             return UTC
 
-    async def actor(self, vk_id: int) -> Person:
+    def gateway(self, key: str) -> Gateway:
+        """The gateway of the platform a person or chat id belongs to."""
+        return self.gateways[platform_of(key)]
+
+    def serves(self, key: str) -> bool:
+        """Whether the platform of this id runs in this process."""
+        return is_qualified(key) and platform_of(key) in self.gateways
+
+    @property
+    def order_admins(self) -> tuple[PersonId, ...]:
+        """The administrators named in the director's order (clause 3.1), from the config."""
+        return self.config.school.admin_ids()
+
+    async def actor(self, person_id: PersonId) -> Person:
         """The person behind an event, with ADMIN added for those the config names (3.1).
 
-        No VK call here: names are looked up only where they are shown (cards, lists),
-        so that answering costs one request of the 20 per second VK allows.
+        No platform call: names are looked up only where they are shown.
         """
-        person = await self.people.get(vk_id) or Person(vk_id=vk_id)
-        if vk_id in self.config.school.admins:
-            person = Person(vk_id=vk_id, display_name=person.display_name, roles=person.roles | {Role.ADMIN})
+        person = await self.repos.people.get(person_id) or Person(id=person_id)
+        if person_id in self.order_admins:
+            person = Person(id=person_id, display_name=person.display_name, gender=person.gender,
+                            roles=person.roles | {Role.ADMIN})
         return person
 
-    async def person(self, vk_id: int) -> Person:
+    async def person(self, person_id: PersonId) -> Person:
         """`actor` with a display name: for cards, lists and staff messages that show who."""
-        return await self.named(await self.actor(vk_id))
+        return (await self.people([person_id]))[person_id]
 
-    async def named(self, person: Person) -> Person:
-        """The same person with a display name, asking VK (users.get) once and remembering it."""
-        if person.display_name:
-            return person
-        name = await self.lookup_name(person.vk_id)
-        if not name:
-            return person
-        if await self.people.get(person.vk_id) is not None or person.roles:
-            await self.people.remember(person.vk_id, name, self.now())
-        return Person(vk_id=person.vk_id, display_name=name, roles=person.roles)
+    async def people(self, ids: Iterable[PersonId]) -> dict[PersonId, Person]:
+        """Many people with names: stored names first, the rest from the platforms in batches."""
+        wanted = list(dict.fromkeys(ids))
+        found = {pid: await self.actor(pid) for pid in wanted}
+        missing = [pid for pid, p in found.items() if not p.display_name and self.serves(pid)]
+        for platform in {platform_of(pid) for pid in missing}:
+            batch = [pid for pid in missing if platform_of(pid) == platform]
+            if self.transaction_open():
+                raise RuntimeError("a platform call inside a database transaction")
+            try:
+                profiles = await self.gateways[platform].profiles(batch)
+            except GatewayError as error:  # names are cosmetic: never fail a command on them
+                log.info("profiles unavailable: %s", error.problem)
+                continue
+            known = await self.repos.people.names(batch)
+            for pid, profile in profiles.items():
+                if not profile.name or pid not in found:
+                    continue
+                old = found[pid]
+                if pid in known or old.roles:  # strangers' names are shown, not kept (the least that works)
+                    await self.repos.people.remember(pid, profile.name, self.now(), profile.gender)
+                found[pid] = Person(id=pid, display_name=profile.name, gender=profile.gender, roles=old.roles)
+        return found
 
-    async def lookup_name(self, vk_id: int) -> str:
-        """«Имя Фамилия» from users.get; empty when VK does not know the id or fails."""
-        if vk_id <= 0:
-            return ""
-        try:
-            users = await self.api.users.get(user_ids=[vk_id])
-        except (VKAPIError, Exception) as error:  # names are cosmetic: never fail a command on them
-            log.info("users.get failed: %s", type(error).__name__)
-            return ""
-        if not users:
-            return ""
-        return f"{users[0].first_name} {users[0].last_name}".strip()
+    def link(self, person: Person) -> str:
+        """«Имя Фамилия (vk.com/id123)»: the platform formats it; never a ping."""
+        if not self.serves(person.id):
+            return f"{person.display_name or 'без имени'} ({person.id})"
+        return self.gateway(person.id).profile_link(person.id, person.display_name)
 
-    async def send(self, peer_id: int, text: str, *, keyboard: str | None = None) -> int | None:
-        """Send a message; None when VK refuses (e.g. 901: the user has not allowed messages)."""
-        params: dict[str, object] = {"peer_id": peer_id, "message": text[:MAX_MESSAGE], "random_id": new_random_id()}
-        if keyboard is not None:
-            params["keyboard"] = keyboard
-        try:
-            response = await self.api.request("messages.send", params)
-        except VKAPIError as error:
-            log.warning("messages.send to %s failed: VK error %s", peer_id, error.code)
-            return None
-        result = response.get("response")
-        return result if isinstance(result, int) else None
+    def command_ref(self, person_id: PersonId) -> str:
+        """How staff name this person in a command: «id123», or «max:123» when two messengers run."""
+        return f"id{raw_id(person_id)}" if len(self.gateways) == 1 else str(person_id)
 
-    async def tell_staff(self, text: str, *, keyboard: str | None = None) -> int | None:
-        """Post to the staff chat («Учительская»), if one is bound."""
-        staff = await self.chats.staff_chat()
-        if staff is None:
-            log.info("no staff chat bound; staff notice dropped")
-            return None
-        return await self.send(staff.peer_id, text, keyboard=keyboard)
+    async def labels(self, ids: Iterable[PersonId]) -> dict[PersonId, str]:
+        """Profile links of many people, for lists and cards."""
+        return {pid: self.link(p) for pid, p in (await self.people(ids)).items()}
+
+    async def staff_places(self) -> list[Where]:
+        """Where staff notices go: every bound staff room; without one, the order's administrators' DMs."""
+        rooms = [chat.id for chat in await self.repos.chats.staff_chats() if self.serves(chat.id)]
+        if rooms:
+            return list(rooms)
+        return [admin for admin in self.order_admins if self.serves(admin)]

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.port.ids import PersonId
 from storage.db import Database
+from storage.times import iso
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -16,13 +18,13 @@ class AuditEntry:
     """Row id, increasing."""
     at: str
     """ISO time of the action."""
-    actor_id: int
-    """Who acted."""
+    actor_id: PersonId
+    """Who acted ('system' for the bot itself)."""
     action: str
     """What, e.g. 'bind_chat', 'bind_chat_denied'."""
-    target_id: int | None
+    target_id: PersonId | None
     """On whom, if on a person."""
-    peer_id: int | None
+    chat_id: str | None
     """In which chat, if any."""
     details: dict[str, Any]
     """Action-specific facts (never message texts or personal data)."""
@@ -35,16 +37,16 @@ class AuditLog:
     async def record(
         self,
         *,
-        actor_id: int,
+        actor_id: PersonId,
         action: str,
         now: datetime,
-        target_id: int | None = None,
-        peer_id: int | None = None,
+        target_id: PersonId | None = None,
+        chat_id: str | None = None,
         details: dict[str, Any] | None = None,
     ) -> int:
         return await self._db.execute(
-            "INSERT INTO audit_log (at, actor_id, action, target_id, peer_id, details) VALUES (?, ?, ?, ?, ?, ?)",
-            (now.isoformat(timespec="seconds"), actor_id, action, target_id, peer_id,
+            "INSERT INTO audit_log (at, actor_id, action, target_id, chat_id, details) VALUES (?, ?, ?, ?, ?, ?)",
+            (iso(now), actor_id, action, target_id, chat_id,
              json.dumps(details or {}, ensure_ascii=False, sort_keys=True)),
         )
 
@@ -58,7 +60,8 @@ class AuditLog:
         params.append(limit)
         rows = await self._db.fetch_all(sql, params)
         return [
-            AuditEntry(id=r["id"], at=r["at"], actor_id=r["actor_id"], action=r["action"], target_id=r["target_id"],
-                       peer_id=r["peer_id"], details=json.loads(r["details"]))
+            AuditEntry(id=r["id"], at=r["at"], actor_id=PersonId(r["actor_id"]), action=r["action"],
+                       target_id=PersonId(r["target_id"]) if r["target_id"] else None,
+                       chat_id=r["chat_id"], details=json.loads(r["details"]))
             for r in rows
         ]

@@ -3,14 +3,21 @@
 One aiosqlite connection in autocommit mode; every write that spans several
 statements runs inside `transaction()`, serialised by a lock so that concurrent
 handlers never interleave their statements inside one transaction.
+
+Transactions nest: a flow opens one around its whole decision (state, outbox, the
+inbox row marked done) and the repositories it calls open theirs inside it, which
+become savepoints. The open transaction is found through a context variable, so a
+repository never needs to be told whether it runs inside one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -20,6 +27,10 @@ import aiosqlite
 
 BUSY_TIMEOUT_MS = 5000
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+# A migration that rebuilds tables says so on its first line; foreign keys are then switched off
+# around it (SQLite cannot change that inside a transaction) and checked before it commits.
+_REBUILDS_TABLES = "-- schoolbot: rebuilds tables"
+_savepoints = itertools.count(1)
 
 
 class SchemaTooNew(Exception):
@@ -103,32 +114,61 @@ class Database:
             return applied
 
     async def _apply(self, migration: Migration) -> None:
+        rebuilds = migration.sql.startswith(_REBUILDS_TABLES)
+        check = "PRAGMA foreign_key_check;\n" if rebuilds else ""
         script = (
             "BEGIN IMMEDIATE;\n"
             f"{migration.sql}\n;\n"
             "INSERT INTO schema_migrations (version, name, applied_at) "
             f"VALUES ({migration.version}, '{migration.name}', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));\n"
-            "COMMIT;"
         )
+        if rebuilds:
+            await self._conn.execute("PRAGMA foreign_keys = OFF")
         try:
             await self._conn.executescript(script)
+            if rebuilds:
+                broken = list(await (await self._conn.execute(check)).fetchall())
+                if broken:
+                    raise RuntimeError(f"migration {migration.version} broke {len(broken)} foreign keys")
+            await self._conn.execute("COMMIT")
         except Exception:
             if self._conn.in_transaction:
                 await self._conn.execute("ROLLBACK")
             raise
+        finally:
+            if rebuilds:
+                await self._conn.execute("PRAGMA foreign_keys = ON")
 
     # --- queries ----------------------------------------------------------
 
+    def in_transaction(self) -> bool:
+        """Whether this task is inside a transaction (flows must not call a platform there)."""
+        return self._open() is not None
+
+    def _open(self) -> Transaction | None:
+        """The transaction this task is inside, if any (on this database)."""
+        tx = _current.get()
+        return tx if tx is not None and tx.connection is self._conn else None
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on any error."""
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any error; inside another one, a savepoint."""
+        outer = self._open()
+        if outer is not None:
+            async with outer.savepoint():
+                yield outer
+            return
         async with self._lock:
             await self._conn.execute("BEGIN IMMEDIATE")
+            tx = Transaction(self._conn)
+            token = _current.set(tx)
             try:
-                yield Transaction(self._conn)
+                yield tx
             except BaseException:
                 await self._conn.execute("ROLLBACK")
                 raise
+            finally:
+                _current.reset(token)
             await self._conn.execute("COMMIT")
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
@@ -137,14 +177,18 @@ class Database:
             return await tx.execute(sql, params)
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._lock:
-            async with self._conn.execute(sql, tuple(params)) as cursor:
-                return list(await cursor.fetchall())
+        tx = self._open()
+        if tx is not None:
+            return await tx.fetch_all(sql, params)
+        async with self._lock, self._conn.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self._lock:
-            async with self._conn.execute(sql, tuple(params)) as cursor:
-                return await cursor.fetchone()
+        tx = self._open()
+        if tx is not None:
+            return await tx.fetch_one(sql, params)
+        async with self._lock, self._conn.execute(sql, tuple(params)) as cursor:
+            return await cursor.fetchone()
 
 
 class Transaction:
@@ -152,6 +196,23 @@ class Transaction:
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._conn = connection
+
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        return self._conn
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """A nested transaction: its statements are undone alone if it fails."""
+        name = f"sp{next(_savepoints)}"
+        await self._conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            await self._conn.execute(f"ROLLBACK TO {name}")
+            await self._conn.execute(f"RELEASE {name}")
+            raise
+        await self._conn.execute(f"RELEASE {name}")
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         async with self._conn.execute(sql, tuple(params)) as cursor:
@@ -167,3 +228,6 @@ class Transaction:
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         async with self._conn.execute(sql, tuple(params)) as cursor:
             return await cursor.fetchone()
+
+
+_current: ContextVar[Transaction | None] = ContextVar("schoolbot_transaction", default=None)

@@ -7,9 +7,12 @@ from datetime import datetime
 import aiosqlite
 
 from bot.membership.invites import Invite, InviteState, revoke
+from bot.port.ids import PersonId
 from bot.roles import Role
 from storage.db import Database, Transaction
-from storage.memberships import ensure_person, group_columns, group_from_row, iso
+from storage.memberships import group_columns, group_from_row
+from storage.people import ensure_person
+from storage.times import iso
 
 
 def _invite(row: aiosqlite.Row) -> Invite:
@@ -19,7 +22,7 @@ def _invite(row: aiosqlite.Row) -> Invite:
         group=group_from_row(row),
         max_uses=row["max_uses"],
         uses=row["uses"],
-        created_by=row["created_by"],
+        created_by=PersonId(row["created_by"]),
         created_at=datetime.fromisoformat(row["created_at"]),
         expires_at=datetime.fromisoformat(row["expires_at"]),
         needs_approval=bool(row["needs_approval"]),
@@ -74,7 +77,7 @@ class InvitesRepo:
             (iso(now),),
         )
 
-    async def live(self, now: datetime, *, created_by: int | None = None) -> list[Invite]:
+    async def live(self, now: datetime, *, created_by: PersonId | None = None) -> list[Invite]:
         """Links that still work (after marking the expired ones), newest first."""
         await self.expire_due(now)
         sql = "SELECT * FROM invites WHERE state = 'active'"
@@ -85,7 +88,7 @@ class InvitesRepo:
         rows = await self._db.fetch_all(sql + " ORDER BY created_at DESC, code", params)
         return [_invite(r) for r in rows]
 
-    async def revoke(self, code: str, by: int, now: datetime) -> bool:
+    async def revoke(self, code: str, by: PersonId, now: datetime) -> bool:
         """Annul an active link; False if it was no longer active."""
         changed = await self._db.execute(
             "UPDATE invites SET state = 'revoked', closed_by = ?, closed_at = ? WHERE code = ? AND state = 'active'",
@@ -93,7 +96,7 @@ class InvitesRepo:
         )
         return changed == 1
 
-    async def revoke_unused(self, by: int, now: datetime, *, created_by: int | None = None) -> list[Invite]:
+    async def revoke_unused(self, by: PersonId, now: datetime, *, created_by: PersonId | None = None) -> list[Invite]:
         """Annul every active link nobody has used yet (3.2); returns the annulled links."""
         await self.expire_due(now)
         sql = "SELECT * FROM invites WHERE state = 'active' AND uses = 0"

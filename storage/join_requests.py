@@ -7,7 +7,6 @@ one request cannot both win; enrolment happens in the same transaction as the ap
 from __future__ import annotations
 
 import sqlite3
-
 from datetime import datetime
 
 import aiosqlite
@@ -15,18 +14,13 @@ import aiosqlite
 from bot.membership.groups import GroupKind
 from bot.membership.invites import Invite
 from bot.membership.requests import JoinRequest, JoinRequestState
+from bot.port.ids import PersonId
 from bot.roles import Role
 from storage.db import Database, Transaction
 from storage.invites import take_use
-from storage.memberships import (
-    add_child,
-    ensure_person,
-    group_columns,
-    group_from_row,
-    iso,
-    parse_time,
-    start_membership,
-)
+from storage.memberships import add_child, group_columns, group_from_row, start_membership
+from storage.people import ensure_person
+from storage.times import iso, parse_time
 
 _OPEN = ("pending", "awaiting_child")
 
@@ -34,44 +28,44 @@ _OPEN = ("pending", "awaiting_child")
 def _request(row: aiosqlite.Row) -> JoinRequest:
     return JoinRequest(
         id=row["id"],
-        user_id=row["user_id"],
+        person_id=PersonId(row["person_id"]),
         invite_code=row["invite_code"],
         role=Role(row["role"]),
         group=group_from_row(row),
         state=JoinRequestState(row["state"]),
         child_name=row["child_name"],
         created_at=datetime.fromisoformat(row["created_at"]),
-        decided_by=row["decided_by"],
+        decided_by=PersonId(row["decided_by"]) if row["decided_by"] else None,
         decided_at=parse_time(row["decided_at"]),
         reason=row["reason"],
     )
 
 
-async def _grant(tx: Transaction, vk_id: int, role: Role, by: int, now: datetime) -> None:
+async def _grant(tx: Transaction, person_id: PersonId, role: Role, by: PersonId, now: datetime) -> None:
     await tx.execute(
-        "INSERT INTO person_roles (vk_id, role, granted_by, granted_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (vk_id, role) DO NOTHING",
-        (vk_id, role.value, by, iso(now)),
+        "INSERT INTO person_roles (person_id, role, granted_by, granted_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (person_id, role) DO NOTHING",
+        (person_id, role.value, by, iso(now)),
     )
 
 
-async def _enrol(tx: Transaction, request: JoinRequest, by: int, now: datetime) -> None:
+async def _enrol(tx: Transaction, request: JoinRequest, by: PersonId, now: datetime) -> None:
     """The approved person gets the role, the membership and, for a parent, the child (3.2, 3.6)."""
-    await _grant(tx, request.user_id, request.role, by, now)
+    await _grant(tx, request.person_id, request.role, by, now)
     group = request.group
     if request.role is Role.CLASS_TEACHER:
-        await _grant(tx, request.user_id, Role.TEACHER, by, now)  # a class teacher joins as «учитель» (3.3)
+        await _grant(tx, request.person_id, Role.TEACHER, by, now)  # a class teacher joins as «учитель» (3.3)
     if group is None:
         return
-    await start_membership(tx, request.user_id, request.role, group, now)
+    await start_membership(tx, request.person_id, request.role, group, now)
     if request.role is Role.CLASS_TEACHER and group.kind is GroupKind.CLASS:
         await tx.execute(
-            "INSERT INTO class_teachers (class_label, vk_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?) "
+            "INSERT INTO class_teachers (class_label, person_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (class_label) DO NOTHING",
-            (str(group.school_class), request.user_id, by, iso(now)),
+            (str(group.school_class), request.person_id, by, iso(now)),
         )
     if request.role is Role.PARENT and request.child_name and group.school_class is not None:
-        await add_child(tx, request.user_id, request.child_name, group.school_class, now)
+        await add_child(tx, request.person_id, request.child_name, group.school_class, now)
 
 
 class DuplicateRequest(Exception):
@@ -83,7 +77,7 @@ class JoinRequestsRepo:
         self._db = db
 
     async def open_from_invite(
-        self, invite: Invite, user_id: int, state: JoinRequestState, now: datetime
+        self, invite: Invite, person_id: PersonId, state: JoinRequestState, now: datetime
     ) -> JoinRequest | None:
         """Take a use of the link and file the request, atomically; None if the link no longer works.
 
@@ -95,11 +89,11 @@ class JoinRequestsRepo:
             async with self._db.transaction() as tx:
                 if not await take_use(tx, invite.code, now):
                     return None
-                await ensure_person(tx, user_id, now)
+                await ensure_person(tx, person_id, now)
                 request_id = await tx.execute(
-                    "INSERT INTO join_requests (user_id, invite_code, role, group_kind, class_label, subject, state, "
+                    "INSERT INTO join_requests (person_id, invite_code, role, group_kind, class_label, subject, state, "
                     "created_at, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (user_id, invite.code, invite.role.value, kind, label, subject, state.value, iso(now), decided),
+                    (person_id, invite.code, invite.role.value, kind, label, subject, state.value, iso(now), decided),
                 )
                 row = await tx.fetch_one("SELECT * FROM join_requests WHERE id = ?", (request_id,))
                 assert row is not None
@@ -107,25 +101,25 @@ class JoinRequestsRepo:
                 if state is JoinRequestState.APPROVED:
                     await _enrol(tx, request, invite.created_by, now)
         except sqlite3.IntegrityError as error:  # the unique open-request index: the use is rolled back too
-            raise DuplicateRequest(f"user {user_id} already has an open request for {invite.code}") from error
+            raise DuplicateRequest("the person already has an open request for this invitation") from error
         return request
 
     async def get(self, request_id: int) -> JoinRequest | None:
         row = await self._db.fetch_one("SELECT * FROM join_requests WHERE id = ?", (request_id,))
         return _request(row) if row is not None else None
 
-    async def latest_for(self, user_id: int, code: str) -> JoinRequest | None:
+    async def latest_for(self, person_id: PersonId, code: str) -> JoinRequest | None:
         row = await self._db.fetch_one(
-            "SELECT * FROM join_requests WHERE user_id = ? AND invite_code = ? ORDER BY id DESC LIMIT 1",
-            (user_id, code),
+            "SELECT * FROM join_requests WHERE person_id = ? AND invite_code = ? ORDER BY id DESC LIMIT 1",
+            (person_id, code),
         )
         return _request(row) if row is not None else None
 
-    async def awaiting_child(self, user_id: int) -> JoinRequest | None:
+    async def awaiting_child(self, person_id: PersonId) -> JoinRequest | None:
         """The parent's request that waits for the child's name (the DM conversation's state)."""
         row = await self._db.fetch_one(
-            "SELECT * FROM join_requests WHERE user_id = ? AND state = 'awaiting_child' ORDER BY id DESC LIMIT 1",
-            (user_id,),
+            "SELECT * FROM join_requests WHERE person_id = ? AND state = 'awaiting_child' ORDER BY id DESC LIMIT 1",
+            (person_id,),
         )
         return _request(row) if row is not None else None
 
@@ -135,7 +129,8 @@ class JoinRequestsRepo:
         )
         return [_request(r) for r in rows]
 
-    async def save(self, before: JoinRequestState, after: JoinRequest, now: datetime, *, enrol_by: int = 0) -> bool:
+    async def save(self, before: JoinRequestState, after: JoinRequest, now: datetime, *,
+                   enrol_by: PersonId | None = None) -> bool:
         """Store `after` if the request is still in state `before`; enrol when it became APPROVED.
 
         False means somebody else changed it first (e.g. a second administrator pressed the button).
@@ -150,17 +145,15 @@ class JoinRequestsRepo:
             if changed != 1:
                 return False
             if after.state is JoinRequestState.APPROVED and before is not JoinRequestState.APPROVED:
-                await _enrol(tx, after, after.decided_by or enrol_by, now)
+                await _enrol(tx, after, after.decided_by or enrol_by or after.person_id, now)
         return True
 
-    async def add_card(self, request_id: int, peer_id: int, cmid: int) -> None:
-        await self._db.execute(
-            "INSERT INTO request_cards (request_id, peer_id, cmid) VALUES (?, ?, ?) "
-            "ON CONFLICT (request_id, peer_id) DO UPDATE SET cmid = excluded.cmid",
-            (request_id, peer_id, cmid),
+    async def approved(self, ids: list[int]) -> list[JoinRequest]:
+        """The approved requests among `ids` (whose welcome could not be delivered)."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = await self._db.fetch_all(
+            f"SELECT * FROM join_requests WHERE state = 'approved' AND id IN ({marks}) ORDER BY id", ids
         )
-
-    async def cards(self, request_id: int) -> list[tuple[int, int]]:
-        """(peer_id, cmid) of every posted card of the request."""
-        rows = await self._db.fetch_all("SELECT peer_id, cmid FROM request_cards WHERE request_id = ?", (request_id,))
-        return [(r["peer_id"], r["cmid"]) for r in rows]
+        return [_request(r) for r in rows]

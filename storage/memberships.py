@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
 import aiosqlite
 
 from bot.membership.groups import Group, GroupKind, SchoolClass, parse_class
-from bot.membership.roster import Child, Membership, MemberFacts
+from bot.membership.roster import Child, MemberFacts, Membership
+from bot.port.ids import PersonId
 from bot.roles import Role
 from storage.db import Database, Transaction
-
-
-def iso(moment: datetime) -> str:
-    """UTC ISO text, so that comparing the text compares the time."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def parse_time(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
+from storage.people import ensure_person
+from storage.times import iso, parse_time
 
 
 def group_columns(group: Group | None) -> tuple[str | None, str | None, str | None]:
@@ -43,15 +35,6 @@ def group_from_row(row: aiosqlite.Row) -> Group | None:
     )
 
 
-async def ensure_person(tx: Transaction, vk_id: int, now: datetime) -> None:
-    """Foreign keys point at people; someone never looked up still gets a row."""
-    await tx.execute(
-        "INSERT INTO people (vk_id, display_name, created_at, updated_at) VALUES (?, '', ?, ?) "
-        "ON CONFLICT (vk_id) DO NOTHING",
-        (vk_id, iso(now), iso(now)),
-    )
-
-
 _GROUP_MATCH = "group_kind = ? AND COALESCE(class_label, '') = ? AND COALESCE(subject, '') = ?"
 
 
@@ -64,35 +47,35 @@ def _membership(row: aiosqlite.Row) -> Membership:
     group = group_from_row(row)
     assert group is not None  # the table requires a group
     return Membership(
-        id=row["id"], vk_id=row["vk_id"], role=Role(row["role"]), group=group,
+        id=row["id"], person_id=PersonId(row["person_id"]), role=Role(row["role"]), group=group,
         since=datetime.fromisoformat(row["since"]), ended=parse_time(row["ended"]),
     )
 
 
 def _child(row: aiosqlite.Row) -> Child:
-    return Child(id=row["id"], parent_id=row["parent_id"], name=row["child_name"],
+    return Child(id=row["id"], parent_id=PersonId(row["parent_id"]), name=row["child_name"],
                  school_class=parse_class(row["class_label"]))
 
 
-async def start_membership(tx: Transaction, vk_id: int, role: Role, group: Group, now: datetime) -> None:
+async def start_membership(tx: Transaction, person_id: PersonId, role: Role, group: Group, now: datetime) -> None:
     """Add a live membership unless the same one already lasts."""
-    await ensure_person(tx, vk_id, now)
+    await ensure_person(tx, person_id, now)
     kind, label, subject = group_columns(group)
     await tx.execute(
-        "INSERT INTO memberships (vk_id, role, group_kind, class_label, subject, since) VALUES (?, ?, ?, ?, ?, ?) "
+        "INSERT INTO memberships (person_id, role, group_kind, class_label, subject, since) VALUES (?, ?, ?, ?, ?, ?) "
         "ON CONFLICT DO NOTHING",
-        (vk_id, role.value, kind, label, subject, iso(now)),
+        (person_id, role.value, kind, label, subject, iso(now)),
     )
 
 
-async def end_membership(tx: Transaction, vk_id: int, role: Role, group: Group, now: datetime) -> int:
+async def end_membership(tx: Transaction, person_id: PersonId, role: Role, group: Group, now: datetime) -> int:
     return await tx.execute(
-        f"UPDATE memberships SET ended = ? WHERE vk_id = ? AND role = ? AND {_GROUP_MATCH} AND ended IS NULL",
-        (iso(now), vk_id, role.value, *_group_params(group)),
+        f"UPDATE memberships SET ended = ? WHERE person_id = ? AND role = ? AND {_GROUP_MATCH} AND ended IS NULL",
+        (iso(now), person_id, role.value, *_group_params(group)),
     )
 
 
-async def add_child(tx: Transaction, parent_id: int, name: str, school_class: SchoolClass, now: datetime) -> None:
+async def add_child(tx: Transaction, parent_id: PersonId, name: str, school_class: SchoolClass, now: datetime) -> None:
     await ensure_person(tx, parent_id, now)
     await tx.execute(
         "INSERT INTO children (parent_id, child_name, class_label, since) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -105,13 +88,13 @@ class MembershipsRepo:
         self._db = db
 
     # --- memberships ------------------------------------------------------------------
-    async def add(self, vk_id: int, role: Role, group: Group, now: datetime) -> None:
+    async def add(self, person_id: PersonId, role: Role, group: Group, now: datetime) -> None:
         async with self._db.transaction() as tx:
-            await start_membership(tx, vk_id, role, group, now)
+            await start_membership(tx, person_id, role, group, now)
 
-    async def of_person(self, vk_id: int) -> list[Membership]:
+    async def of_person(self, person_id: PersonId) -> list[Membership]:
         rows = await self._db.fetch_all(
-            "SELECT * FROM memberships WHERE vk_id = ? AND ended IS NULL ORDER BY id", (vk_id,)
+            "SELECT * FROM memberships WHERE person_id = ? AND ended IS NULL ORDER BY id", (person_id,)
         )
         return [_membership(r) for r in rows]
 
@@ -128,37 +111,37 @@ class MembershipsRepo:
     async def apply_changes(
         self,
         *,
-        end: Iterable[tuple[int, Role, Group]],
-        start: Iterable[tuple[int, Role, Group]],
+        end: Iterable[tuple[PersonId, Role, Group]],
+        start: Iterable[tuple[PersonId, Role, Group]],
         children: Iterable[tuple[Child, SchoolClass]] = (),
         now: datetime,
     ) -> None:
         """End and start memberships and move children between classes, all or nothing."""
         async with self._db.transaction() as tx:
-            for vk_id, role, group in end:
-                await end_membership(tx, vk_id, role, group, now)
-            for vk_id, role, group in start:
-                await start_membership(tx, vk_id, role, group, now)
+            for person_id, role, group in end:
+                await end_membership(tx, person_id, role, group, now)
+            for person_id, role, group in start:
+                await start_membership(tx, person_id, role, group, now)
             for child, new_class in children:
                 await tx.execute("UPDATE children SET ended = ? WHERE id = ? AND ended IS NULL", (iso(now), child.id))
                 await add_child(tx, child.parent_id, child.name, new_class, now)
 
-    async def end_all(self, vk_id: int, now: datetime) -> list[Membership]:
+    async def end_all(self, person_id: PersonId, now: datetime) -> list[Membership]:
         """End every membership, child record and class leadership of a person (/remove)."""
-        ended = await self.of_person(vk_id)
+        ended = await self.of_person(person_id)
         async with self._db.transaction() as tx:
-            await tx.execute("UPDATE memberships SET ended = ? WHERE vk_id = ? AND ended IS NULL", (iso(now), vk_id))
-            await tx.execute("UPDATE children SET ended = ? WHERE parent_id = ? AND ended IS NULL", (iso(now), vk_id))
-            await tx.execute("DELETE FROM class_teachers WHERE vk_id = ?", (vk_id,))
-            await tx.execute("DELETE FROM verified_teachers WHERE vk_id = ?", (vk_id,))
+            await tx.execute("UPDATE memberships SET ended = ? WHERE person_id = ? AND ended IS NULL", (iso(now), person_id))
+            await tx.execute("UPDATE children SET ended = ? WHERE parent_id = ? AND ended IS NULL", (iso(now), person_id))
+            await tx.execute("DELETE FROM class_teachers WHERE person_id = ?", (person_id,))
+            await tx.execute("DELETE FROM verified_teachers WHERE person_id = ?", (person_id,))
         return ended
 
     # --- children -------------------------------------------------------------------------
-    async def add_child(self, parent_id: int, name: str, school_class: SchoolClass, now: datetime) -> None:
+    async def add_child(self, parent_id: PersonId, name: str, school_class: SchoolClass, now: datetime) -> None:
         async with self._db.transaction() as tx:
             await add_child(tx, parent_id, name, school_class, now)
 
-    async def children_of(self, parent_id: int) -> list[Child]:
+    async def children_of(self, parent_id: PersonId) -> list[Child]:
         rows = await self._db.fetch_all(
             "SELECT * FROM children WHERE parent_id = ? AND ended IS NULL ORDER BY id", (parent_id,)
         )
@@ -171,64 +154,64 @@ class MembershipsRepo:
         return [_child(r) for r in rows]
 
     # --- class teachers -------------------------------------------------------------------
-    async def set_class_teacher(self, school_class: SchoolClass, vk_id: int, by: int, now: datetime) -> int | None:
-        """Make `vk_id` the class teacher; returns the previous one, if it was someone else."""
+    async def set_class_teacher(self, school_class: SchoolClass, person_id: PersonId, by: PersonId, now: datetime) -> PersonId | None:
+        """Make `person_id` the class teacher; returns the previous one, if it was someone else."""
         async with self._db.transaction() as tx:
-            await ensure_person(tx, vk_id, now)
-            row = await tx.fetch_one("SELECT vk_id FROM class_teachers WHERE class_label = ?", (str(school_class),))
+            await ensure_person(tx, person_id, now)
+            row = await tx.fetch_one("SELECT person_id FROM class_teachers WHERE class_label = ?", (str(school_class),))
             await tx.execute(
-                "INSERT INTO class_teachers (class_label, vk_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (class_label) DO UPDATE SET vk_id = excluded.vk_id, "
+                "INSERT INTO class_teachers (class_label, person_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (class_label) DO UPDATE SET person_id = excluded.person_id, "
                 "assigned_by = excluded.assigned_by, assigned_at = excluded.assigned_at",
-                (str(school_class), vk_id, by, iso(now)),
+                (str(school_class), person_id, by, iso(now)),
             )
-            await start_membership(tx, vk_id, Role.CLASS_TEACHER, Group.of_class(school_class), now)
-            previous = row["vk_id"] if row is not None and row["vk_id"] != vk_id else None
+            await start_membership(tx, person_id, Role.CLASS_TEACHER, Group.of_class(school_class), now)
+            previous = PersonId(row["person_id"]) if row is not None and row["person_id"] != person_id else None
             if previous is not None:
                 await end_membership(tx, previous, Role.CLASS_TEACHER, Group.of_class(school_class), now)
         return previous
 
-    async def class_teacher(self, school_class: SchoolClass) -> int | None:
-        row = await self._db.fetch_one("SELECT vk_id FROM class_teachers WHERE class_label = ?", (str(school_class),))
-        return row["vk_id"] if row is not None else None
+    async def class_teacher(self, school_class: SchoolClass) -> PersonId | None:
+        row = await self._db.fetch_one("SELECT person_id FROM class_teachers WHERE class_label = ?", (str(school_class),))
+        return PersonId(row["person_id"]) if row is not None else None
 
-    async def class_teachers_of_student(self, student_id: int) -> list[int]:
+    async def class_teachers_of_student(self, student_id: PersonId) -> list[PersonId]:
         """The class teachers of the classes a student is in now (for escalations, 4.5)."""
         rows = await self._db.fetch_all(
-            "SELECT DISTINCT t.vk_id FROM memberships m JOIN class_teachers t ON t.class_label = m.class_label "
-            "WHERE m.vk_id = ? AND m.role = 'student' AND m.ended IS NULL ORDER BY t.vk_id",
+            "SELECT DISTINCT t.person_id FROM memberships m JOIN class_teachers t ON t.class_label = m.class_label "
+            "WHERE m.person_id = ? AND m.role = 'student' AND m.ended IS NULL ORDER BY t.person_id",
             (student_id,),
         )
-        return [row["vk_id"] for row in rows]
+        return [PersonId(row["person_id"]) for row in rows]
 
-    async def classes_led_by(self, vk_id: int) -> frozenset[SchoolClass]:
-        rows = await self._db.fetch_all("SELECT class_label FROM class_teachers WHERE vk_id = ?", (vk_id,))
+    async def classes_led_by(self, person_id: PersonId) -> frozenset[SchoolClass]:
+        rows = await self._db.fetch_all("SELECT class_label FROM class_teachers WHERE person_id = ?", (person_id,))
         return frozenset(parse_class(r["class_label"]) for r in rows)
 
-    async def subject_groups_of(self, vk_id: int) -> frozenset[Group]:
+    async def subject_groups_of(self, person_id: PersonId) -> frozenset[Group]:
         """Subject groups a teacher teaches (3.4): their teacher memberships in subject groups."""
         return frozenset(
-            m.group for m in await self.of_person(vk_id) if m.role is Role.TEACHER and m.group.kind is GroupKind.SUBJECT
+            m.group for m in await self.of_person(person_id) if m.role is Role.TEACHER and m.group.kind is GroupKind.SUBJECT
         )
 
     # --- verified teachers ----------------------------------------------------------------
-    async def verify(self, vk_id: int, by: int, now: datetime) -> bool:
+    async def verify(self, person_id: PersonId, by: PersonId, now: datetime) -> bool:
         """Mark a teacher verified; False when they already were."""
         async with self._db.transaction() as tx:
-            await ensure_person(tx, vk_id, now)
-            row = await tx.fetch_one("SELECT 1 FROM verified_teachers WHERE vk_id = ?", (vk_id,))
+            await ensure_person(tx, person_id, now)
+            row = await tx.fetch_one("SELECT 1 FROM verified_teachers WHERE person_id = ?", (person_id,))
             if row is not None:
                 return False
             await tx.execute(
-                "INSERT INTO verified_teachers (vk_id, verified_by, verified_at) VALUES (?, ?, ?)", (vk_id, by, iso(now))
+                "INSERT INTO verified_teachers (person_id, verified_by, verified_at) VALUES (?, ?, ?)", (person_id, by, iso(now))
             )
         return True
 
-    async def is_verified(self, vk_id: int) -> bool:
-        return await self._db.fetch_one("SELECT 1 FROM verified_teachers WHERE vk_id = ?", (vk_id,)) is not None
+    async def is_verified(self, person_id: PersonId) -> bool:
+        return await self._db.fetch_one("SELECT 1 FROM verified_teachers WHERE person_id = ?", (person_id,)) is not None
 
     # --- facts for the roster -------------------------------------------------------------
-    async def facts(self, vk_id: int, roles: frozenset[Role]) -> MemberFacts:
-        groups = frozenset((m.role, m.group) for m in await self.of_person(vk_id))
-        return MemberFacts(vk_id=vk_id, roles=roles, groups=groups, class_teacher_of=await self.classes_led_by(vk_id))
+    async def facts(self, person_id: PersonId, roles: frozenset[Role]) -> MemberFacts:
+        groups = frozenset((m.role, m.group) for m in await self.of_person(person_id))
+        return MemberFacts(person_id=person_id, roles=roles, groups=groups, class_teacher_of=await self.classes_led_by(person_id))
 

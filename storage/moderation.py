@@ -7,19 +7,17 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.port.ids import ChatId, PersonId
 from storage.db import Database
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
+from storage.times import iso as _iso
 
 
 @dataclass(frozen=True, kw_only=True)
 class ModerationEvent:
     id: int
     at: str
-    peer_id: int
-    author_id: int
+    chat_id: ChatId
+    author_id: PersonId
     labels: tuple[str, ...]
     excerpt: str
     """Masked; the full text is never stored."""
@@ -29,7 +27,7 @@ class ModerationEvent:
 @dataclass(frozen=True, kw_only=True)
 class Warning:
     id: int
-    person_id: int
+    person_id: PersonId
     labels: tuple[str, ...]
     issued_at: str
     expires_at: str
@@ -40,18 +38,19 @@ class Warning:
 class Appeal:
     id: int
     warning_id: int
-    person_id: int
+    person_id: PersonId
     state: str
 
 
 def _event(row: aiosqlite.Row) -> ModerationEvent:
-    return ModerationEvent(id=row["id"], at=row["at"], peer_id=row["peer_id"], author_id=row["author_id"],
+    return ModerationEvent(id=row["id"], at=row["at"], chat_id=ChatId(row["chat_id"]),
+                           author_id=PersonId(row["author_id"]),
                            labels=tuple(filter(None, row["labels"].split(","))), excerpt=row["excerpt"],
                            acts=tuple(filter(None, row["acts"].split(","))))
 
 
 def _warning(row: aiosqlite.Row) -> Warning:
-    return Warning(id=row["id"], person_id=row["person_id"], labels=tuple(row["labels"].split(",")),
+    return Warning(id=row["id"], person_id=PersonId(row["person_id"]), labels=tuple(row["labels"].split(",")),
                    issued_at=row["issued_at"], expires_at=row["expires_at"], pardoned=row["pardoned_at"] is not None)
 
 
@@ -59,12 +58,12 @@ class ModerationRepo:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def record_event(self, *, now: datetime, peer_id: int, author_id: int, cmid: int | None,
-                           labels: list[str], excerpt: str, edited: bool) -> int:
+    async def record_event(self, *, now: datetime, chat_id: ChatId, author_id: PersonId, message_ref: str | None,
+                           labels: list[str], excerpt: str, edited: bool, acts: list[str]) -> int:
         return await self._db.execute(
-            "INSERT INTO moderation_events (at, peer_id, author_id, cmid, labels, excerpt, edited) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (_iso(now), peer_id, author_id, cmid, ",".join(labels), excerpt, int(edited)),
+            "INSERT INTO moderation_events (at, chat_id, author_id, message_ref, labels, excerpt, edited, acts) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (_iso(now), chat_id, author_id, message_ref, ",".join(labels), excerpt, int(edited), ",".join(acts)),
         )
 
     async def purge_before(self, cutoff: datetime) -> int:
@@ -75,28 +74,25 @@ class ModerationRepo:
             removed += await tx.execute("DELETE FROM moderation_events WHERE at < ?", (_iso(cutoff),))
         return removed
 
-    async def set_acts(self, event_id: int, acts: list[str]) -> None:
-        await self._db.execute("UPDATE moderation_events SET acts = ? WHERE id = ?", (",".join(acts), event_id))
-
     async def recent_events(self, limit: int) -> list[ModerationEvent]:
         rows = await self._db.fetch_all("SELECT * FROM moderation_events ORDER BY id DESC LIMIT ?", (limit,))
         return [_event(row) for row in rows]
 
-    async def add_warning(self, *, person_id: int, event_id: int | None, labels: list[str], now: datetime,
+    async def add_warning(self, *, person_id: PersonId, event_id: int | None, labels: list[str], now: datetime,
                           expires_at: datetime) -> int:
         return await self._db.execute(
             "INSERT INTO warnings (person_id, event_id, labels, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)",
             (person_id, event_id, ",".join(labels), _iso(now), _iso(expires_at)),
         )
 
-    async def active_warnings(self, person_id: int, now: datetime) -> list[Warning]:
+    async def active_warnings(self, person_id: PersonId, now: datetime) -> list[Warning]:
         rows = await self._db.fetch_all(
             "SELECT * FROM warnings WHERE person_id = ? AND pardoned_at IS NULL AND expires_at > ? ORDER BY id",
             (person_id, _iso(now)),
         )
         return [_warning(row) for row in rows]
 
-    async def pardon_last(self, person_id: int, by: int, now: datetime) -> Warning | None:
+    async def pardon_last(self, person_id: PersonId, by: PersonId, now: datetime) -> Warning | None:
         """Lift the newest active warning; None when there is none."""
         async with self._db.transaction() as tx:
             row = await tx.fetch_one(
@@ -110,7 +106,7 @@ class ModerationRepo:
                              (_iso(now), by, row["id"]))
         return _warning(row)
 
-    async def pardon(self, warning_id: int, by: int, now: datetime) -> bool:
+    async def pardon(self, warning_id: int, by: PersonId, now: datetime) -> bool:
         changed = await self._db.execute(
             "UPDATE warnings SET pardoned_at = ?, pardoned_by = ? WHERE id = ? AND pardoned_at IS NULL",
             (_iso(now), by, warning_id),
@@ -119,7 +115,7 @@ class ModerationRepo:
 
     # --- the school's words ---------------------------------------------------
 
-    async def set_word(self, word: str, kind: str, by: int, now: datetime) -> None:
+    async def set_word(self, word: str, kind: str, by: PersonId, now: datetime) -> None:
         await self._db.execute(
             "INSERT INTO filter_words (word, kind, added_by, added_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (word) DO UPDATE SET kind = excluded.kind, added_by = excluded.added_by, "
@@ -137,7 +133,7 @@ class ModerationRepo:
 
     # --- appeals -----------------------------------------------------------------
 
-    async def open_appeal(self, *, warning_id: int, person_id: int, now: datetime) -> int | None:
+    async def open_appeal(self, *, warning_id: int, person_id: PersonId, now: datetime) -> int | None:
         """A new appeal, or None when this warning already has an open one."""
         async with self._db.transaction() as tx:
             existing = await tx.fetch_one(
@@ -147,7 +143,7 @@ class ModerationRepo:
             return await tx.execute("INSERT INTO appeals (warning_id, person_id, at) VALUES (?, ?, ?)",
                                     (warning_id, person_id, _iso(now)))
 
-    async def decide_appeal(self, appeal_id: int, *, lift: bool, by: int, now: datetime) -> Appeal | None:
+    async def decide_appeal(self, appeal_id: int, *, lift: bool, by: PersonId, now: datetime) -> Appeal | None:
         """Close an open appeal (lifting its warning when asked); None when it is not open."""
         async with self._db.transaction() as tx:
             row = await tx.fetch_one("SELECT * FROM appeals WHERE id = ? AND state = 'open'", (appeal_id,))
@@ -159,18 +155,5 @@ class ModerationRepo:
                 await tx.execute(
                     "UPDATE warnings SET pardoned_at = ?, pardoned_by = ? WHERE id = ? AND pardoned_at IS NULL",
                     (_iso(now), by, row["warning_id"]))
-        return Appeal(id=row["id"], warning_id=row["warning_id"], person_id=row["person_id"],
+        return Appeal(id=row["id"], warning_id=row["warning_id"], person_id=PersonId(row["person_id"]),
                       state="lifted" if lift else "kept")
-
-    # --- said once ---------------------------------------------------------------
-
-    async def first_notice(self, peer_id: int, notice: str, now: datetime) -> bool:
-        """True the first time `notice` is given for this chat."""
-        changed = await self._db.execute(
-            "INSERT INTO chat_notices (peer_id, notice, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            (peer_id, notice, _iso(now)),
-        )
-        return changed > 0
-
-    async def clear_notice(self, peer_id: int, notice: str) -> None:
-        await self._db.execute("DELETE FROM chat_notices WHERE peer_id = ? AND notice = ?", (peer_id, notice))

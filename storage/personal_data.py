@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.privacy import PEOPLE_TABLE, Found, ForgetResult, Lookup, Mode, erasable, plan_lookups
+from bot.port.ids import PersonId
+from bot.privacy import PEOPLE_TABLE, ForgetResult, Found, Lookup, Mode, erasable, plan_lookups
 from storage.db import Database, Transaction
 
 _ROWS_READ = 50  # more than /моиданные shows; the count is exact regardless
@@ -39,12 +40,12 @@ class PersonalDataRepo:
     async def lookups(self) -> list[Lookup]:
         return plan_lookups(await self.schema())
 
-    async def collect(self, vk_id: int) -> list[Found]:
-        """What every table holds about `vk_id`: rows where they are theirs, counts otherwise."""
+    async def collect(self, person_id: PersonId) -> list[Found]:
+        """What every table holds about `person_id`: rows where they are theirs, counts otherwise."""
         found: list[Found] = []
         for lookup in await self.lookups():
             table, where = _quote(lookup.table), _where(lookup)
-            params = [vk_id] * len(lookup.columns)
+            params = [person_id] * len(lookup.columns)
             count_row = await self._db.fetch_one(f"SELECT COUNT(*) AS n FROM {table} WHERE {where}", params)
             count = int(count_row["n"]) if count_row is not None else 0
             rows: tuple[dict[str, object], ...] = ()
@@ -56,41 +57,41 @@ class PersonalDataRepo:
             found.append(Found(lookup=lookup, rows=rows, count=count))
         return found
 
-    async def audit_entries(self, vk_id: int) -> int:
-        found = await self.collect(vk_id)
+    async def audit_entries(self, person_id: PersonId) -> int:
+        found = await self.collect(person_id)
         return sum(f.count for f in found if f.lookup.table == "audit_log")
 
-    async def forget(self, vk_id: int) -> ForgetResult:
-        """Erase every erasable row about `vk_id` in one transaction; count what must stay."""
+    async def forget(self, person_id: PersonId) -> ForgetResult:
+        """Erase every erasable row about `person_id` in one transaction; count what must stay."""
         lookups = await self.lookups()
         deleted: dict[str, int] = {}
         async with self._db.transaction() as tx:
-            blocked = await self._people_row_blocked(tx, vk_id, erasable(lookups))
+            blocked = await self._people_row_blocked(tx, person_id, erasable(lookups))
             for lookup in erasable(lookups):
                 if lookup.table == PEOPLE_TABLE and blocked:
                     deleted[PEOPLE_TABLE] = await tx.execute(
-                        "UPDATE people SET display_name = '' WHERE vk_id = ?", (vk_id,)
+                        "UPDATE people SET display_name = '', gender = '' WHERE person_id = ?", (person_id,)
                     )
                     continue
                 changed = await tx.execute(
-                    f"DELETE FROM {_quote(lookup.table)} WHERE {_where(lookup)}", [vk_id] * len(lookup.columns)
+                    f"DELETE FROM {_quote(lookup.table)} WHERE {_where(lookup)}", [person_id] * len(lookup.columns)
                 )
                 deleted[lookup.table] = deleted.get(lookup.table, 0) + changed
-            kept = {lk.table: await self._count(tx, lk, vk_id) for lk in lookups if lk.mode is Mode.COUNT}
+            kept = {lk.table: await self._count(tx, lk, person_id) for lk in lookups if lk.mode is Mode.COUNT}
         return ForgetResult(
             deleted=deleted, audit_entries=kept.get("audit_log", 0), complaints_kept=kept.get("reports", 0),
             id_kept=blocked,
         )
 
     @staticmethod
-    async def _count(tx: Transaction, lookup: Lookup, vk_id: int) -> int:
+    async def _count(tx: Transaction, lookup: Lookup, person_id: PersonId) -> int:
         row = await tx.fetch_one(
-            f"SELECT COUNT(*) AS n FROM {_quote(lookup.table)} WHERE {_where(lookup)}", [vk_id] * len(lookup.columns)
+            f"SELECT COUNT(*) AS n FROM {_quote(lookup.table)} WHERE {_where(lookup)}", [person_id] * len(lookup.columns)
         )
         return int(row["n"]) if row is not None else 0
 
     @staticmethod
-    async def _people_row_blocked(tx: Transaction, vk_id: int, erased: Sequence[Lookup]) -> bool:
+    async def _people_row_blocked(tx: Transaction, person_id: PersonId, erased: Sequence[Lookup]) -> bool:
         """Would deleting the people row break a foreign key that other features' records hold?
 
         Columns such as «created_by REFERENCES people» in an administrator's record are not the
@@ -106,7 +107,7 @@ class PersonalDataRepo:
                 if (table, fk["from"]) in erased_columns:
                     continue
                 hit = await tx.fetch_one(
-                    f"SELECT 1 FROM {_quote(table)} WHERE {_quote(fk['from'])} = ? LIMIT 1", (vk_id,)
+                    f"SELECT 1 FROM {_quote(table)} WHERE {_quote(fk['from'])} = ? LIMIT 1", (person_id,)
                 )
                 if hit is not None:
                     return True

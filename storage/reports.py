@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import datetime
 
 import aiosqlite
 
 from bot.errors import NotFound
+from bot.port.ids import ChatId, PersonId
 from bot.reports import Report, ReportAction, ReportKind, ReportStatus, transition
 from storage.db import Database
-
-
-def _iso(moment: datetime) -> str:
-    # Always UTC so that ISO strings compare in time order inside SQL.
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def _parse(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
+from storage.times import iso as _iso
+from storage.times import parse_time as _parse
 
 
 def _to_report(row: aiosqlite.Row) -> Report:
@@ -26,8 +20,10 @@ def _to_report(row: aiosqlite.Row) -> Report:
     assert created is not None
     return Report(
         id=row["id"], kind=ReportKind(row["kind"]), status=ReportStatus(row["status"]),
-        reporter_id=row["reporter_id"], created_at=created, peer_id=row["peer_id"], cmid=row["cmid"],
-        author_id=row["author_id"], excerpt=row["excerpt"], closed_by=row["closed_by"],
+        reporter_id=PersonId(row["reporter_id"]), created_at=created,
+        chat_id=ChatId(row["chat_id"]) if row["chat_id"] else None, message_ref=row["message_ref"],
+        author_id=PersonId(row["author_id"]) if row["author_id"] else None, excerpt=row["excerpt"],
+        closed_by=PersonId(row["closed_by"]) if row["closed_by"] else None,
         closed_at=_parse(row["closed_at"]),
     )
 
@@ -36,7 +32,7 @@ class ReportsRepo:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def add_hacked(self, reporter_id: int, now: datetime) -> Report:
+    async def add_hacked(self, reporter_id: PersonId, now: datetime) -> Report:
         new_id = await self._db.execute(
             "INSERT INTO reports (kind, reporter_id, created_at) VALUES (?, ?, ?)",
             (ReportKind.HACKED.value, reporter_id, _iso(now)),
@@ -44,14 +40,15 @@ class ReportsRepo:
         return await self._must_get(new_id)
 
     async def add_abuse(
-        self, reporter_id: int, now: datetime, *, peer_id: int, cmid: int, author_id: int, excerpt: str
+        self, reporter_id: PersonId, now: datetime, *, chat_id: ChatId, message_ref: str, author_id: PersonId,
+        excerpt: str
     ) -> Report | None:
         """The new report, or None when this person already reported this message."""
         try:
             new_id = await self._db.execute(
-                "INSERT INTO reports (kind, reporter_id, created_at, peer_id, cmid, author_id, excerpt) "
+                "INSERT INTO reports (kind, reporter_id, created_at, chat_id, message_ref, author_id, excerpt) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (ReportKind.ABUSE.value, reporter_id, _iso(now), peer_id, cmid, author_id, excerpt),
+                (ReportKind.ABUSE.value, reporter_id, _iso(now), chat_id, message_ref, author_id, excerpt),
             )
         except sqlite3.IntegrityError as error:
             if "UNIQUE" not in str(error):
@@ -68,14 +65,14 @@ class ReportsRepo:
         assert report is not None, "a report vanished right after its insert"
         return report
 
-    async def open_hacked_of(self, reporter_id: int) -> Report | None:
+    async def open_hacked_of(self, reporter_id: PersonId) -> Report | None:
         row = await self._db.fetch_one(
             "SELECT * FROM reports WHERE reporter_id = ? AND kind = ? AND status = ? ORDER BY id DESC LIMIT 1",
             (reporter_id, ReportKind.HACKED.value, ReportStatus.OPEN.value),
         )
         return _to_report(row) if row is not None else None
 
-    async def times_since(self, reporter_id: int, since: datetime) -> list[datetime]:
+    async def times_since(self, reporter_id: PersonId, since: datetime) -> list[datetime]:
         """When this person reported from `since` on: the input of the rate-limit decision."""
         rows = await self._db.fetch_all(
             "SELECT created_at FROM reports WHERE reporter_id = ? AND created_at >= ? ORDER BY created_at",
@@ -89,7 +86,7 @@ class ReportsRepo:
         )
         return [_to_report(row) for row in rows]
 
-    async def close(self, report_id: int, closed_by: int, now: datetime) -> Report:
+    async def close(self, report_id: int, closed_by: PersonId, now: datetime) -> Report:
         """Close an open report; NotFound or InvalidTransition (already closed) otherwise."""
         async with self._db.transaction() as tx:
             row = await tx.fetch_one("SELECT * FROM reports WHERE id = ?", (report_id,))

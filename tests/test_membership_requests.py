@@ -18,10 +18,12 @@ from bot.membership.requests import (
     transition,
     validate_child_name,
 )
+from bot.port.ids import PersonId
 from bot.roles import Role
 
 S, A = JoinRequestState, JoinRequestAction
 NOW = datetime(2024, 9, 1, 9, 0)
+APPLICANT, ADMIN, TEACHER = PersonId("vk:5"), PersonId("vk:1"), PersonId("max:2")
 EXPECTED = {
     (S.AWAITING_CHILD, A.CHILD_NAMED): S.PENDING,
     (S.AWAITING_CHILD, A.REJECT): S.REJECTED,
@@ -62,7 +64,7 @@ def test_initial_state(role: Role, needs_approval: bool, expected: S) -> None:
 
 def _request(role: Role = Role.PARENT, state: S = S.AWAITING_CHILD) -> JoinRequest:
     return JoinRequest(
-        id=12, user_id=5, invite_code="ABCD-EFGH", role=role, group=Group.of_class(SchoolClass(5, "А")),
+        id=12, person_id=APPLICANT, invite_code="ABCD-EFGH", role=role, group=Group.of_class(SchoolClass(5, "А")),
         state=state, child_name=None, created_at=NOW, decided_by=None, decided_at=None, reason=None,
     )  # fmt: skip
 
@@ -75,16 +77,18 @@ def test_parent_without_approval_is_approved_once_child_named() -> None:
 def test_parent_with_approval_waits_then_decided() -> None:
     named = name_child(_request(), "Петя Иванов", needs_approval=True, now=NOW)
     assert named.state is S.PENDING
-    approved = approve(named, by=1, now=NOW)
-    assert (approved.state, approved.decided_by) == (S.APPROVED, 1)
+    approved = approve(named, by=ADMIN, now=NOW)
+    assert (approved.state, approved.decided_by, approved.decided_at) == (S.APPROVED, ADMIN, NOW)
+    assert approved.person_id == APPLICANT
     with pytest.raises(InvalidTransition):
-        reject(approved, by=1, now=NOW)
+        reject(approved, by=ADMIN, now=NOW)
 
 
 def test_reject_and_cancel() -> None:
-    rejected = reject(_request(Role.STUDENT, S.PENDING), by=2, now=NOW, reason="нет в списке")
-    assert (rejected.state, rejected.reason) == (S.REJECTED, "нет в списке")
-    assert cancel(_request(), now=NOW).state is S.CANCELLED
+    rejected = reject(_request(Role.STUDENT, S.PENDING), by=TEACHER, now=NOW, reason="нет в списке")
+    assert (rejected.state, rejected.reason, rejected.decided_by) == (S.REJECTED, "нет в списке", TEACHER)
+    cancelled = cancel(_request(), now=NOW)
+    assert (cancelled.state, cancelled.decided_by) == (S.CANCELLED, None)  # the applicant's own act
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from bot.membership.roster import (
     same_name,
     strangers,
 )
+from bot.port.ids import PersonId
 from bot.roles import Role
 
 NOW = datetime(2026, 9, 1, tzinfo=UTC)
@@ -28,8 +29,13 @@ STAFF = ChatBinding(purpose=ChatPurpose.STAFF)
 PHYSICS_5A = ChatBinding(purpose=ChatPurpose.SUBJECT, class_label="5А", subject="физика")
 
 
-def facts(vk_id: int = 7, *roles: Role, groups: tuple = (), leads: tuple = ()) -> MemberFacts:  # type: ignore[type-arg]
-    return MemberFacts(vk_id=vk_id, roles=frozenset(roles), groups=frozenset(groups), class_teacher_of=frozenset(leads))
+def P(raw: int) -> PersonId:
+    return PersonId(f"vk:{raw}")
+
+
+def facts(raw: int = 7, *roles: Role, groups: tuple = (), leads: tuple = ()) -> MemberFacts:  # type: ignore[type-arg]
+    return MemberFacts(person_id=PersonId(f"vk:{abs(raw)}"), is_bot=raw < 0, roles=frozenset(roles),
+                       groups=frozenset(groups), class_teacher_of=frozenset(leads))
 
 
 def test_memberships_lead_to_their_chats() -> None:
@@ -83,7 +89,7 @@ def test_staff_chat_is_for_staff_only() -> None:
 
 def test_strangers_lists_only_those_without_business() -> None:
     members = [facts(-56), facts(1, Role.ADMIN), facts(9), facts(7, Role.PARENT, groups=((Role.PARENT, Group.of_class(C5A)),))]
-    assert strangers(PARENTS_5A, members) == [9]
+    assert strangers(PARENTS_5A, members) == [P(9)]
 
 
 def test_names_match_in_any_order_and_case() -> None:
@@ -94,33 +100,33 @@ def test_names_match_in_any_order_and_case() -> None:
 
 
 def membership(role: Role, group: Group) -> Membership:
-    return Membership(id=1, vk_id=4, role=role, group=group, since=NOW)
+    return Membership(id=1, person_id=P(4), role=role, group=group, since=NOW)
 
 
 def test_move_takes_the_student_and_parents_who_named_them() -> None:
     children = [
-        Child(id=1, parent_id=3, name="Иванов Петя", school_class=C5A),
-        Child(id=2, parent_id=8, name="Иванов Петя", school_class=C5A),  # the other parent
-        Child(id=3, parent_id=8, name="Иванова Маша", school_class=C5A),  # a sister stays in 5А
-        Child(id=4, parent_id=9, name="Сидоров Коля", school_class=C5A),
+        Child(id=1, parent_id=P(3), name="Иванов Петя", school_class=C5A),
+        Child(id=2, parent_id=P(8), name="Иванов Петя", school_class=C5A),  # the other parent
+        Child(id=3, parent_id=P(8), name="Иванова Маша", school_class=C5A),  # a sister stays in 5А
+        Child(id=4, parent_id=P(9), name="Сидоров Коля", school_class=C5A),
     ]
     plan = plan_move(
-        student_id=4, student_name="Петя Иванов", new_class=C6B, children_of_old_class=children,
+        student_id=P(4), student_name="Петя Иванов", new_class=C6B, children_of_old_class=children,
         memberships=[membership(Role.STUDENT, Group.of_class(C5A)), membership(Role.STUDENT, Group.subject_group(C5A, "физика"))],
     )
-    assert (plan.old_class, plan.new_class, plan.parent_ids) == (C5A, C6B, [3, 8])
-    assert (3, Role.PARENT, Group.of_class(C5A)) in plan.end
-    assert (8, Role.PARENT, Group.of_class(C5A)) not in plan.end  # still a parent in 5А
-    assert (4, Role.STUDENT, Group.subject_group(C5A, "физика")) in plan.end
-    assert {(4, STUDENTS_5A), (4, PHYSICS_5A), (3, PARENTS_5A)} == set(plan.leave)
+    assert (plan.old_class, plan.new_class, plan.parent_ids) == (C5A, C6B, [P(3), P(8)])
+    assert (P(3), Role.PARENT, Group.of_class(C5A)) in plan.end
+    assert (P(8), Role.PARENT, Group.of_class(C5A)) not in plan.end  # still a parent in 5А
+    assert (P(4), Role.STUDENT, Group.subject_group(C5A, "физика")) in plan.end
+    assert {(P(4), STUDENTS_5A), (P(4), PHYSICS_5A), (P(3), PARENTS_5A)} == set(plan.leave)
     six_b = {b.class_label for _, b in plan.join}
-    assert six_b == {"6Б"} and {who for who, _ in plan.join} == {3, 4, 8}
+    assert six_b == {"6Б"} and {who for who, _ in plan.join} == {P(3), P(4), P(8)}
     assert [c.id for c in plan.children] == [1, 2]
 
 
 def test_move_refuses_non_students_and_the_same_class() -> None:
     with pytest.raises(BadCommand):
-        plan_move(student_id=4, student_name="x y", memberships=[], new_class=C6B, children_of_old_class=[])
+        plan_move(student_id=P(4), student_name="x y", memberships=[], new_class=C6B, children_of_old_class=[])
     with pytest.raises(BadCommand, match="same class"):
-        plan_move(student_id=4, student_name="x y", memberships=[membership(Role.STUDENT, Group.of_class(C6B))],
+        plan_move(student_id=P(4), student_name="x y", memberships=[membership(Role.STUDENT, Group.of_class(C6B))],
                   new_class=C6B, children_of_old_class=[])

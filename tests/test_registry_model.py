@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from bot.registry import Registry, RegistryFileError, Service, load_registry
 
@@ -148,5 +149,5 @@ def test_registry_model_rejects_duplicates_when_built_directly() -> None:
 
 def test_service_is_immutable() -> None:
     service: Service = load_registry().services[0]
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         service.url = "https://evil.example/"  # type: ignore[misc]

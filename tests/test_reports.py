@@ -7,8 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.errors import BadCommand, InvalidTransition
+from bot.max.capabilities import MAX_CAPABILITIES
+from bot.port.ids import ChatId, PersonId
 from bot.reports import (
     EXCERPT_LIMIT,
+    AccountPlatform,
     ChatContext,
     HackedIntent,
     Report,
@@ -16,17 +19,25 @@ from bot.reports import (
     ReportKind,
     ReportStatus,
     abuse_staff_card,
+    already_open_text,
     classify_hacked,
+    hacked_advice_text,
     hacked_staff_card,
     hacked_steps_text,
     mask_excerpt,
     parse_report_number,
     rate_decision,
     rate_limited_text,
+    reports_list_text,
     transition,
 )
+from bot.vk.gateway import VK_CAPABILITIES
 
 NOW = datetime(2025, 3, 12, 11, 5, tzinfo=UTC)
+OLGA, MARIA = PersonId("vk:1003"), PersonId("vk:1002")
+PARENTS_5A = ChatId("vk:2000000002")
+VK_ACCOUNT = AccountPlatform(title=VK_CAPABILITIES.title, sessions_hint=VK_CAPABILITIES.sessions_hint)
+MAX_ACCOUNT = AccountPlatform(title=MAX_CAPABILITIES.title, sessions_hint=MAX_CAPABILITIES.sessions_hint)
 
 REPORTS = [
     "мой аккаунт взломали",
@@ -134,19 +145,44 @@ def test_empty_message_excerpt_says_why() -> None:
 
 
 def test_staff_cards_name_who_when_where_and_how_to_close() -> None:
-    hacked = Report(id=5, kind=ReportKind.HACKED, status=ReportStatus.OPEN, reporter_id=1003, created_at=NOW)
+    hacked = Report(id=5, kind=ReportKind.HACKED, status=ReportStatus.OPEN, reporter_id=OLGA, created_at=NOW)
     card = hacked_staff_card(hacked, reporter="Ольга Иванова (vk.com/id1003)", roles="родитель", tz=UTC)
     assert "№5" in card and "Ольга Иванова" in card and "12.03.2025, 11:05" in card and "/закрыть 5" in card
-    abuse = Report(id=6, kind=ReportKind.ABUSE, status=ReportStatus.OPEN, reporter_id=1002, created_at=NOW,
-                   peer_id=2000000002, cmid=14, author_id=1003, excerpt="плохие слова")
+    abuse = Report(id=6, kind=ReportKind.ABUSE, status=ReportStatus.OPEN, reporter_id=MARIA, created_at=NOW,
+                   chat_id=PARENTS_5A, message_ref="14", author_id=OLGA, excerpt="плохие слова")
     card = abuse_staff_card(abuse, chat=ChatContext(title="5А — родители", purpose="чат родителей 5А"),
                             reporter="Мария (vk.com/id1002)", author="Ольга (vk.com/id1003)", tz=UTC)
-    for part in ("«5А — родители» (чат родителей 5А)", "Сообщение №14", "Автор: Ольга", "Мария", "«плохие слова»"):
+    for part in ("«5А — родители» (чат родителей 5А)", "Сообщение №14", "Автор: Ольга", "Мария", "«плохие слова»",
+                 "12.03.2025, 11:05", "/закрыть 6"):
         assert part in card
     assert "[id" not in card  # no mention: the card must not ping the author in the staff chat
+    assert "2000000002" not in card and "peer_id" not in card  # the chat is named by its title, not its id
 
 
-def test_steps_tell_what_to_do_now() -> None:
-    steps = hacked_steps_text(5)
-    for part in ("№5", "сеансы", "пароль", "классному руководителю", "коды", "info@sferum.ru"):
+@pytest.mark.parametrize(("account", "sessions"), [(VK_ACCOUNT, "В настройках VK ID"), (MAX_ACCOUNT, "В MAX")])
+def test_steps_tell_what_to_do_now(account: AccountPlatform, sessions: str) -> None:
+    steps = hacked_steps_text(5, account)
+    for part in ("№5", "сеансы", "пароль", "классному руководителю", "коды", "info@sferum.ru",
+                 f"1. {sessions}", f"Школа и {account.title} их никогда не спрашивают"):
         assert part in steps
+    told_before = hacked_steps_text(None, account)
+    assert "уже знает" in told_before and "№" not in told_before.split("\n")[0] and "сеансы" in told_before
+    again = already_open_text(5, account)
+    assert "№5" in again and "ещё не закрыто" in again and f"1. {sessions}" in again
+
+
+def test_advice_names_the_platform_and_how_to_report() -> None:
+    assert "только для ВКонтакте" in hacked_advice_text(VK_ACCOUNT)
+    advice = hacked_advice_text(MAX_ACCOUNT)
+    assert "только для MAX" in advice and "/взлом" in advice and "ВКонтакте" not in advice
+
+
+def test_reports_list_shows_each_reporter_as_the_platform_formats_them() -> None:
+    hacked = Report(id=5, kind=ReportKind.HACKED, status=ReportStatus.OPEN, reporter_id=OLGA, created_at=NOW)
+    abuse = Report(id=6, kind=ReportKind.ABUSE, status=ReportStatus.OPEN, reporter_id=PersonId("max:77"),
+                   created_at=NOW, chat_id=PARENTS_5A, message_ref="14", author_id=OLGA, excerpt="плохие слова")
+    text = reports_list_text([hacked, abuse], tz=UTC, names={OLGA: "Ольга Иванова (vk.com/id1003)"})
+    assert "№5 — взлом аккаунта, 12.03.2025, 11:05, от Ольга Иванова (vk.com/id1003)" in text
+    assert "№6 — жалоба на сообщение, 12.03.2025, 11:05, от участника" in text  # no name known: no raw id
+    assert "max:77" not in text and "плохие слова" not in text and "/закрыть N" in text
+    assert reports_list_text([], tz=UTC, names={}) == "Открытых обращений нет."

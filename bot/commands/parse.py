@@ -1,4 +1,9 @@
-"""Slash-command parsing: «/помощь», «/bind staff», «[club1|@school] /help» → (name, args)."""
+"""Slash-command parsing: «/помощь», «/bind staff», «!help» → (name, args).
+
+Adapters hand over the text with any leading address to the bot already removed, and mentions
+as spans of that text; `raw_args` keeps the arguments exactly as written so those spans still
+point at the right characters.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,9 @@ import unicodedata
 from dataclasses import dataclass
 
 MAX_COMMAND_TEXT = 4096
-# VK inserts «[club123|@name]» or «[club123|Имя], » when someone addresses the bot in a chat.
-_LEADING_MENTION = re.compile(r"^\s*\[(?:club|public)\d+\|[^\]]{0,100}\][\s,:]*")
-_COMMAND = re.compile(r"^[/!]([^\s/@]{1,40})(?:@\S{0,60})?(?:\s+(.*))?$", re.DOTALL)
+_COMMAND = re.compile(r"[/!]([^\s/@]{1,40})(?:@\S{0,60})?(?:\s+|$)")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_LEADING_JUNK = re.compile(r"^[\s\u200b\u200c\u200d\u2060\ufeff\u00ad]*")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -18,7 +22,11 @@ class Command:
     name: str
     """Lower-cased command word without the slash, ё folded to е: «помощь», «bind»."""
     args: str
-    """The rest of the text, stripped."""
+    """The rest of the text, cleaned (NFKC, invisible characters removed) and stripped."""
+    raw_args: str = ""
+    """The rest exactly as written (mention spans are relative to it)."""
+    args_offset: int = 0
+    """Where `raw_args` starts in the message text."""
 
 
 def clean_text(text: str) -> str:
@@ -28,12 +36,17 @@ def clean_text(text: str) -> str:
 
 def parse_command(text: str) -> Command | None:
     """The command in a message, or None when the message is not a command."""
-    text = _LEADING_MENTION.sub("", clean_text(text), count=1)
-    match = _COMMAND.match(text)
+    text = text[:MAX_COMMAND_TEXT]
+    start = _LEADING_JUNK.match(text)
+    offset = start.end() if start else 0
+    match = _COMMAND.match(text, offset)
     if match is None:
         return None
-    name = match[1].lower().replace("ё", "е")
-    return Command(name=name, args=(match[2] or "").strip())
+    name = clean_text(match[1]).lower().replace("ё", "е")
+    if not name:
+        return None
+    raw_args = text[match.end():]
+    return Command(name=name, args=clean_text(raw_args), raw_args=raw_args, args_offset=match.end())
 
 
 def fold(word: str) -> str:

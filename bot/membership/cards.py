@@ -12,7 +12,7 @@ from bot.membership.groups import Group
 from bot.membership.invites import Invite, describe
 from bot.membership.requests import JoinRequest, JoinRequestState
 from bot.membership.roster import Membership
-from bot.people import profile
+from bot.port.ids import PersonId
 from bot.roles import ROLE_TITLES
 
 MAX_LIST = 40  # lines of a list shown at once; a phone screen scrolls, VK cuts at 4096 characters
@@ -22,42 +22,38 @@ def group_title(group: Group | None) -> str:
     return str(group) if group is not None else "без группы"
 
 
-def invite_link(screen_name: str, code: str) -> str:
-    return f"https://vk.me/{screen_name}?ref={code}"
-
-
-def invite_created(invite: Invite, link: str, now: datetime) -> str:
+def invite_created(invite: Invite, links: Sequence[tuple[str, str]], now: datetime) -> str:
+    """`links`: (messenger, deep link) for every messenger the bot serves; the code works in all."""
     limit = "без ограничения" if invite.max_uses is None else str(invite.max_uses)
     approval = "нужно одобрение" if invite.needs_approval else "без одобрения"
-    return (
-        f"Ссылка-приглашение: {ROLE_TITLES[invite.role]}, {group_title(invite.group)}.\n"
-        f"{link}\n"
-        f"Или код: /вступить {invite.code}\n"
-        f"Использований: {limit}; действует {format_expiry(invite.expires_at, now)}; {approval}."
-    )
+    shown = [link for _, link in links] if len(links) == 1 else [f"{title}: {link}" for title, link in links]
+    return "\n".join([
+        f"Ссылка-приглашение: {ROLE_TITLES[invite.role]}, {group_title(invite.group)}.",
+        *shown,
+        f"Или код: /вступить {invite.code}",
+        f"Использований: {limit}; действует {format_expiry(invite.expires_at, now)}; {approval}.",
+    ])
 
 
 @dataclass(frozen=True, kw_only=True)
 class CardFacts:
-    """Names the card shows; the handler looks them up."""
+    """How the card shows people: profile links the platform formats, looked up by the flow."""
 
     applicant: str
-    """Applicant's display name."""
+    """The applicant, «Имя Фамилия (vk.com/id123)»."""
     issuer: str
-    """Display name of who made the link."""
-    issuer_id: int
-    """VK id of who made the link."""
+    """Who made the link, the same way."""
 
 
 def request_card(request: JoinRequest, facts: CardFacts) -> str:
     lines = [
         f"Заявка №{request.id} на вступление",
-        f"Кто: {profile(request.user_id, facts.applicant)}",
+        f"Кто: {facts.applicant}",
         f"Роль: {ROLE_TITLES[request.role]}; группа: {group_title(request.group)}",
     ]
     if request.child_name:
         lines.append(f"Ребёнок (со слов родителя): {request.child_name}")
-    lines.append(f"Ссылка {request.invite_code}, выдал(а): {profile(facts.issuer_id, facts.issuer)}")
+    lines.append(f"Ссылка {request.invite_code}, выдана: {facts.issuer}")
     return "\n".join(lines)
 
 
@@ -87,18 +83,29 @@ def invites_list(invites: Sequence[Invite], now: datetime) -> str:
     return "\n".join(lines)
 
 
-def requests_list(requests: Sequence[JoinRequest], names: Mapping[int, str]) -> str:
+def requests_list(requests: Sequence[JoinRequest], names: Mapping[PersonId, str],
+                  undelivered: Sequence[int] = ()) -> str:
+    """Open requests, and approved ones whose welcome could not be delivered (`undelivered` ids).
+
+    `names`: how to show each applicant (a profile link the platform formats).
+    """
     if not requests:
         return "Новых заявок нет."
     lines = ["Заявки на вступление:"]
     for r in requests[:MAX_LIST]:
-        waiting = " — ждём имя ребёнка" if r.state is JoinRequestState.AWAITING_CHILD else ""
+        if r.id in undelivered:
+            state = " — одобрена, ссылка не доставлена"
+        elif r.state is JoinRequestState.AWAITING_CHILD:
+            state = " — ждём имя ребёнка"
+        else:
+            state = ""
         child = f", ребёнок: {r.child_name}" if r.child_name else ""
         lines.append(
-            f"• №{r.id}: {profile(r.user_id, names.get(r.user_id, ''))}, {ROLE_TITLES[r.role]}, "
-            f"{group_title(r.group)}{child}{waiting}"
+            f"• №{r.id}: {names.get(r.person_id, 'без имени')}, {ROLE_TITLES[r.role]}, "
+            f"{group_title(r.group)}{child}{state}"
         )
-    lines.append("Решение: /принять N или /отклонить N причина")
+    if any(r.id not in undelivered for r in requests):
+        lines.append("Решение: /принять N или /отклонить N причина")
     return "\n".join(lines)
 
 
@@ -108,20 +115,21 @@ class ChatSection:
 
     binding: ChatBinding
     """Which chat."""
-    strangers: Sequence[int]
+    strangers: Sequence[PersonId]
     """Members of the chat without a membership leading there."""
     unreadable: bool = False
     """The bot could not list the chat's members (not an admin there)."""
 
 
 def members_list(
-    memberships: Sequence[Membership], sections: Sequence[ChatSection], names: Mapping[int, str], title: str
+    memberships: Sequence[Membership], sections: Sequence[ChatSection], names: Mapping[PersonId, str], title: str
 ) -> str:
+    """`names`: how to show each person (a profile link the platform formats)."""
     lines = [f"Участники: {title}"]
     by_group: dict[str, list[str]] = {}
     for m in memberships:
         by_group.setdefault(group_title(m.group), []).append(
-            f"  – {profile(m.vk_id, names.get(m.vk_id, ''))}, {ROLE_TITLES[m.role]}"
+            f"  – {names.get(m.person_id, 'без имени')}, {ROLE_TITLES[m.role]}"
         )
     for group, people in sorted(by_group.items()):
         lines.append(f"{group}:")
@@ -132,7 +140,7 @@ def members_list(
         if section.unreadable:
             lines.append(f"{section.binding.title()}: не могу прочитать состав (сделайте бота администратором чата).")
         elif section.strangers:
-            shown = ", ".join(profile(i, names.get(i, "")) for i in section.strangers[:MAX_LIST])
+            shown = ", ".join(names.get(i, "без имени") for i in section.strangers[:MAX_LIST])
             lines.append(f"В чате «{section.binding.title()}» без членства: {shown}")
     return "\n".join(lines)
 

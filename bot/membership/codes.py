@@ -77,17 +77,17 @@ class WrongCodeThrottle:
         self._base = base
         self._cap = cap
         self._max_users = max_users
-        self._records: OrderedDict[int, _Record] = OrderedDict()  # least recently failed first
+        self._records: OrderedDict[str, _Record] = OrderedDict()  # least recently failed first
 
     def __len__(self) -> int:
         return len(self._records)
 
-    def check(self, user_id: int, now: float) -> float:
+    def check(self, user_id: str, now: float) -> float:
         """Seconds the user must still wait before trying a code; 0 means allowed."""
         record = self._live(user_id, now)
         return 0.0 if record is None else max(0.0, record.blocked_until - now)
 
-    def record_failure(self, user_id: int, now: float) -> None:
+    def record_failure(self, user_id: str, now: float) -> None:
         record = self._live(user_id, now) or _Record()
         while record.failures and record.failures[0] <= now - self._window:
             record.failures.popleft()
@@ -102,14 +102,14 @@ class WrongCodeThrottle:
         self._records.move_to_end(user_id)
         self._forget_stale(now)
 
-    def record_success(self, user_id: int) -> None:
+    def record_success(self, user_id: str) -> None:
         self._records.pop(user_id, None)
 
     def _is_stale(self, record: _Record, now: float) -> bool:
         last = max(record.failures[-1] if record.failures else 0.0, record.blocked_until)
         return now - last >= self._window
 
-    def _live(self, user_id: int, now: float) -> _Record | None:
+    def _live(self, user_id: str, now: float) -> _Record | None:
         record = self._records.get(user_id)
         if record is not None and self._is_stale(record, now):
             del self._records[user_id]

@@ -170,7 +170,7 @@ def parse_reject_args(args: str) -> tuple[int, str]:
         raise BadCommand("no request id", text=REJECT_USAGE)
     head, rest = parts[0], parts[1] if len(parts) > 1 else ""
     if head in ("№", "#") and rest:  # «№ 12 причина»
-        head, rest = (rest.split(maxsplit=1) + [""])[:2]
+        head, rest = [*rest.split(maxsplit=1), ""][:2]
     try:
         request_id = parse_request_id(head)
     except BadCommand as error:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.errors import InvalidTransition, InviteExpired, InviteRevoked, InviteUsedUp
 from bot.membership.durations import format_expiry
 from bot.membership.groups import Group, GroupKind
+from bot.port.ids import PersonId
 from bot.roles import ROLE_TITLES, Role
 
 
@@ -98,8 +99,8 @@ class Invite:
     """How many people may join; None is unlimited."""
     uses: int
     """How many already did."""
-    created_by: int
-    """VK id of the author."""
+    created_by: PersonId
+    """Who made it."""
     created_at: datetime
     """When it was made."""
     expires_at: datetime
@@ -115,7 +116,7 @@ def make_invite(
     code: str,
     role: Role,
     group: Group | None,
-    created_by: int,
+    created_by: PersonId,
     now: datetime,
     defaults: InviteDefaults,
     uses: int | None = None,

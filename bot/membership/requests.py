@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from bot.errors import BadCommand, InvalidTransition
 from bot.membership.groups import Group
+from bot.port.ids import PersonId
 from bot.roles import Role
 
 
@@ -65,8 +66,8 @@ class JoinRequest:
 
     id: int
     """Number shown to deciders («заявка №12»)."""
-    user_id: int
-    """VK id of the applicant."""
+    person_id: PersonId
+    """The applicant."""
     invite_code: str
     """Code of the invitation followed."""
     role: Role
@@ -79,8 +80,8 @@ class JoinRequest:
     """For a parent: the child's name as given."""
     created_at: datetime
     """When the invitation was followed."""
-    decided_by: int | None
-    """VK id of whoever approved or rejected; None for automatic decisions."""
+    decided_by: PersonId | None
+    """Whoever approved or rejected; None for automatic decisions."""
     decided_at: datetime | None
     """When the request reached a final state."""
     reason: str | None
@@ -99,12 +100,12 @@ def name_child(request: JoinRequest, child_name: str, *, needs_approval: bool, n
     return replace(named, state=transition(named.state, JoinRequestAction.AUTO_APPROVE), decided_at=now)
 
 
-def approve(request: JoinRequest, *, by: int, now: datetime) -> JoinRequest:
+def approve(request: JoinRequest, *, by: PersonId, now: datetime) -> JoinRequest:
     state = transition(request.state, JoinRequestAction.APPROVE)
     return replace(request, state=state, decided_by=by, decided_at=now)
 
 
-def reject(request: JoinRequest, *, by: int, now: datetime, reason: str | None = None) -> JoinRequest:
+def reject(request: JoinRequest, *, by: PersonId, now: datetime, reason: str | None = None) -> JoinRequest:
     state = transition(request.state, JoinRequestAction.REJECT)
     return replace(request, state=state, decided_by=by, decided_at=now, reason=reason or None)
 

@@ -14,6 +14,7 @@ from enum import StrEnum
 from bot.chats import ChatBinding, ChatPurpose
 from bot.errors import BadCommand
 from bot.membership.groups import Group, GroupKind, SchoolClass, parse_class
+from bot.port.ids import PersonId
 from bot.roles import Role, is_admin
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.EXTRA_ADMIN, Role.ADMINISTRATION, Role.CLASS_TEACHER, Role.TEACHER})
@@ -25,7 +26,7 @@ class Membership:
 
     id: int
     """Row id."""
-    vk_id: int
+    person_id: PersonId
     """Who."""
     role: Role
     """In which role."""
@@ -43,8 +44,8 @@ class Child:
 
     id: int
     """Row id."""
-    parent_id: int
-    """VK id of the parent."""
+    parent_id: PersonId
+    """The parent."""
     name: str
     """The child's name as the parent wrote it."""
     school_class: SchoolClass
@@ -55,8 +56,10 @@ class Child:
 class MemberFacts:
     """What the roster knows about one person, enough to judge their presence in a chat."""
 
-    vk_id: int
-    """VK id; negative for communities (the bot itself)."""
+    person_id: PersonId
+    """Who."""
+    is_bot: bool = False
+    """A bot or a community (the school's bot itself): never a stranger."""
     roles: frozenset[Role] = frozenset()
     """Roles, ADMIN from the config included."""
     groups: frozenset[tuple[Role, Group]] = frozenset()
@@ -109,7 +112,7 @@ def class_of_chat(binding: ChatBinding) -> SchoolClass | None:
 
 def is_protected(binding: ChatBinding, facts: MemberFacts) -> bool:
     """Never removed: the bot, administrators, the class's teacher, staff in the staff chat."""
-    if facts.vk_id <= 0 or is_admin(facts.roles):
+    if facts.is_bot or is_admin(facts.roles):
         return True
     school_class = class_of_chat(binding)
     if school_class is not None and school_class in facts.class_teacher_of:
@@ -135,9 +138,9 @@ def decide_entry(binding: ChatBinding, facts: MemberFacts, *, remove_strangers: 
     return EntryVerdict.REMOVE if remove_strangers else EntryVerdict.REPORT
 
 
-def strangers(binding: ChatBinding, members: Iterable[MemberFacts]) -> list[int]:
+def strangers(binding: ChatBinding, members: Iterable[MemberFacts]) -> list[PersonId]:
     """Ids of the chat's members who have no business there (for /members)."""
-    return [facts.vk_id for facts in members if not belongs_in(binding, facts)]
+    return [facts.person_id for facts in members if not belongs_in(binding, facts)]
 
 
 def same_name(first: str, second: str) -> bool:
@@ -153,34 +156,34 @@ def same_name(first: str, second: str) -> bool:
 class MovePlan:
     """What /move changes (3.2: movement of students); handlers carry it out and audit it."""
 
-    student_id: int
+    student_id: PersonId
     """The student."""
     old_class: SchoolClass
     """Where they were."""
     new_class: SchoolClass
     """Where they go."""
-    end: tuple[tuple[int, Role, Group], ...]
+    end: tuple[tuple[PersonId, Role, Group], ...]
     """Memberships to end: (person, role, group)."""
-    start: tuple[tuple[int, Role, Group], ...]
+    start: tuple[tuple[PersonId, Role, Group], ...]
     """Memberships to start."""
     children: tuple[Child, ...]
     """Children records that follow the student to the new class."""
-    leave: tuple[tuple[int, ChatBinding], ...]
+    leave: tuple[tuple[PersonId, ChatBinding], ...]
     """Who must leave which chat."""
-    join: tuple[tuple[int, ChatBinding], ...]
+    join: tuple[tuple[PersonId, ChatBinding], ...]
     """Who gets the link of which chat."""
 
     @property
-    def parent_ids(self) -> list[int]:
+    def parent_ids(self) -> list[PersonId]:
         return sorted({child.parent_id for child in self.children})
 
 
 @dataclass
 class _Plan:
-    end: list[tuple[int, Role, Group]] = field(default_factory=list)
-    start: list[tuple[int, Role, Group]] = field(default_factory=list)
+    end: list[tuple[PersonId, Role, Group]] = field(default_factory=list)
+    start: list[tuple[PersonId, Role, Group]] = field(default_factory=list)
 
-    def chats(self, moves: list[tuple[int, Role, Group]]) -> tuple[tuple[int, ChatBinding], ...]:
+    def chats(self, moves: list[tuple[PersonId, Role, Group]]) -> tuple[tuple[PersonId, ChatBinding], ...]:
         return tuple((who, chat) for who, role, group in moves for chat in chats_for(role, group))
 
 
@@ -194,7 +197,7 @@ def student_class(memberships: Sequence[Membership]) -> SchoolClass:
 
 def plan_move(
     *,
-    student_id: int,
+    student_id: PersonId,
     student_name: str,
     memberships: Sequence[Membership],
     new_class: SchoolClass,

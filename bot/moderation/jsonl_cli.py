@@ -52,7 +52,7 @@ def check_jsonl_command(inp: TextIO, out: TextIO) -> int:
 def _answer(checker: ModerationChecker, line: str) -> dict[str, object]:
     try:
         record = json.loads(line)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         return {"error": f"invalid JSON: {exc.msg}"}
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         return {"error": "expected an object with a string field \"text\""}

@@ -210,7 +210,7 @@ def _entries(label: str, data: dict[str, Any]) -> list[Any]:
     entries = data.get("service")
     if not isinstance(entries, list) or not entries:
         problems.append(f"{label}: нет ни одной записи [[service]]")
-    if problems:
+    if problems or not isinstance(entries, list):
         raise RegistryFileError(problems)
     not_tables = [i for i, entry in enumerate(entries, start=1) if not isinstance(entry, dict)]
     bad = [f"{label}, запись {i}: ожидается таблица [[service]]" for i in not_tables]

@@ -189,7 +189,7 @@ class RegistrySearch:
                 alias = self._alias(index, words, value)
                 for word in words:
                     self._aliases_of_word.setdefault(word, []).append(alias)
-        self._word_weight = [self._weights(s, aliases) for s, aliases in zip(self._services, alias_words)]
+        self._word_weight = [self._weights(s, aliases) for s, aliases in zip(self._services, alias_words, strict=True)]
         self._cyrillic_forms = sorted(f for f in self._forms if _is_cyrillic(f))
         # Guessing the lemma of an unknown word is pymorphy's slow path (~0.2 ms); only worth it
         # when the word could be an inflection of something indexed.
@@ -231,7 +231,7 @@ class RegistrySearch:
         return _Alias(service, words, weights, sum(weights), value)
 
     def _weights(self, service: Service, aliases: list[tuple[float, tuple[str, ...]]]) -> dict[str, float]:
-        weights = {w: _DESCRIPTION_WEIGHT for w in self._canonical(service.description)}
+        weights = dict.fromkeys(self._canonical(service.description), _DESCRIPTION_WEIGHT)
         for value, words in aliases:
             for word in words:
                 weights[word] = max(weights.get(word, 0.0), value)
@@ -323,7 +323,7 @@ class RegistrySearch:
     def _coverage(alias: _Alias, best: dict[str, tuple[float, int]]) -> tuple[float, frozenset[int]]:
         """Rarity-weighted share of the alias's words found in the query, and the slots used."""
         hits = [best.get(w, (0.0, -1)) for w in alias.words]
-        covered = sum(sim * weight for (sim, _), weight in zip(hits, alias.weights))
+        covered = sum(sim * weight for (sim, _), weight in zip(hits, alias.weights, strict=True))
         return alias.value * covered / alias.total, frozenset(slot for _, slot in hits if slot >= 0)
 
     def _extra(self, index: int, slots: list[dict[str, float]], used: frozenset[int]) -> float:

@@ -41,7 +41,7 @@ _TRUNCATED_ANSWER = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConte
 _NO_TOKEN_MSG = "User authorization failed: no access_token passed."
 _CONTROL_ACTIONS = (
     "user_writes", "user_edits", "user_joins_by_link", "user_added", "user_leaves", "press_button",
-    "add_user", "add_chat", "set_bot_admin", "expire_key", "fail_next", "delay_next", "drop_next",
+    "add_user", "add_chat", "set_bot_admin", "expire_key", "fail_next", "http_error_next", "delay_next", "drop_next",
     "duplicate_next_event",
 )
 
@@ -51,8 +51,13 @@ class _FaultPlan:
 
     def __init__(self) -> None:
         self.fails: dict[str, deque[int]] = defaultdict(deque)
+        self.http_fails: dict[str, deque[int]] = defaultdict(deque)
         self.delays: dict[str, deque[float]] = defaultdict(deque)
         self.drops: dict[str, int] = defaultdict(int)
+
+    def take_http_fail(self, method: str) -> int | None:
+        queue = self.http_fails[method]
+        return queue.popleft() if queue else None
 
     def take_fail(self, method: str) -> int | None:
         queue = self.fails[method]
@@ -88,7 +93,7 @@ def _drop(request: web.Request) -> web.Response:
 
 async def _read_params(request: web.Request) -> dict[str, str]:
     """Query string and form body merged (body wins), as VK accepts both."""
-    params = {key: value for key, value in request.query.items()}
+    params = dict(request.query.items())
     if request.method == "POST" and request.can_read_body:
         form = await request.post()
         params.update({key: value for key, value in form.items() if isinstance(value, str)})
@@ -280,6 +285,11 @@ class VkEmulator:
         """Next `times` calls answer with that error; for "longpoll", with {"failed": error_code}."""
         self._faults.fails[method].extend([error_code] * times)
 
+    def http_error_next(self, method: str, status: int, times: int = 1) -> None:
+        """Next `times` calls get an HTTP error page (a proxy's 502, 503…) instead of VK's JSON;
+        nothing happens on the VK side."""
+        self._faults.http_fails[method].extend([status] * times)
+
     def delay_next(self, method: str, seconds: float, times: int = 1) -> None:
         """Next `times` calls wait `seconds` before being processed (a slow server)."""
         self._faults.delays[method].extend([seconds] * times)
@@ -334,7 +344,12 @@ class VkEmulator:
         method = request.match_info["method"]
         params = await _read_params(request)
         token = params.pop("access_token", None)
-        self.requests.append(RecordedRequest(method, dict(params), time.monotonic(), token))
+        self.requests.append(RecordedRequest(method, dict(params), time.monotonic(), token,
+                                             frozenset(request.query.keys())))
+        status = self._faults.take_http_fail(method)
+        if status is not None:
+            return web.Response(status=status, text=f"<html><body><h1>{status} Bad Gateway</h1></body></html>",
+                                content_type="text/html")
         try:
             self._check_access(token, params)
             delay = self._faults.take_delay(method)

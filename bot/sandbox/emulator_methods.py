@@ -208,7 +208,7 @@ def messages_delete(st: EmulatorState, p: Params) -> Any:
     for_all = p.flag("delete_for_all")
     targets = _delete_targets(st, peer_id, cmids, message_ids)
     _check_delete_rights(st, peer_id, [m for m in targets if m is not None], for_all)
-    return [_delete_entry(peer_id, cmid_or_id, message, bool(cmids)) for cmid_or_id, message in zip(cmids or message_ids, targets)]
+    return [_delete_entry(peer_id, cmid_or_id, message, bool(cmids)) for cmid_or_id, message in zip(cmids or message_ids, targets, strict=True)]
 
 
 def _delete_targets(st: EmulatorState, peer_id: int | None, cmids: list[int], message_ids: list[int]) -> list[dict[str, Any] | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 import re
 from typing import Any
@@ -20,17 +21,17 @@ class Params:
     def __init__(self, raw: dict[str, str]) -> None:
         self.raw = raw
 
-    def has(self, name: str) -> bool:
+    def has(self, name: builtins.str) -> bool:
         return self.raw.get(name, "") != ""
 
-    def str(self, name: str, *, required: bool = False, default: str | None = None) -> str | None:
+    def str(self, name: builtins.str, *, required: bool = False, default: builtins.str | None = None) -> builtins.str | None:
         if not self.has(name):
             if required:
                 raise VkApiError(100, f"{name} is undefined")
             return default
         return self.raw[name]
 
-    def int(self, name: str, *, required: bool = False, default: int | None = None) -> int | None:
+    def int(self, name: builtins.str, *, required: bool = False, default: builtins.int | None = None) -> builtins.int | None:
         text = self.str(name, required=required)
         if text is None:
             return default
@@ -39,7 +40,7 @@ class Params:
         except ValueError:
             raise VkApiError(100, f"{name} not integer") from None
 
-    def int_list(self, name: str, *, required: bool = False, limit: int | None = None) -> list[int]:
+    def int_list(self, name: builtins.str, *, required: bool = False, limit: builtins.int | None = None) -> list[builtins.int]:
         text = self.str(name, required=required)
         if text is None:
             return []
@@ -51,10 +52,10 @@ class Params:
             raise VkApiError(100, f"{name} is too long, max {limit} items")
         return values
 
-    def flag(self, name: str) -> bool:
+    def flag(self, name: builtins.str) -> bool:
         return self.raw.get(name, "0").lower() in {"1", "true"}
 
-    def json(self, name: str) -> Any:
+    def json(self, name: builtins.str) -> Any:
         text = self.str(name)
         if text is None:
             return None

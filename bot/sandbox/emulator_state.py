@@ -86,6 +86,8 @@ class RecordedRequest:
     params: dict[str, str]
     at: float
     token: str | None = field(default=None, repr=False)  # repr=False: never leak it into logs
+    query_keys: frozenset[str] = frozenset()
+    """Parameters that came in the URL (a token there would end up in proxies' logs)."""
 
 
 @dataclass

@@ -36,9 +36,10 @@ def writable_chat(st: MaxState, call: ApiCall) -> Chat:
         chat = st.dialog_for(user_id)
     else:
         assert chat_id is not None
-        chat = st.chats.get(chat_id)
-        if chat is None:
+        found = st.chats.get(chat_id)
+        if found is None:
             raise not_found(f"Chat {chat_id}")
+        chat = found
     if chat.is_dialog:
         assert chat.dialog_user is not None
         if chat.status != "active" or not st.user(chat.dialog_user).allows_messages:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import copy
 import re
 from collections.abc import Mapping
@@ -35,7 +36,7 @@ class ApiCall:
     path: Mapping[str, str] = field(default_factory=dict)
     body: Any = None
 
-    def int(self, name: str, *, required: bool = False, default: int | None = None) -> int | None:
+    def int(self, name: builtins.str, *, required: bool = False, default: builtins.int | None = None) -> builtins.int | None:
         raw = self.query.get(name, self.path.get(name))
         if raw is None or raw == "":
             if required:
@@ -46,7 +47,7 @@ class ApiCall:
         except ValueError:
             raise bad(f"Parameter {name} must be an integer") from None
 
-    def str(self, name: str, *, required: bool = False) -> str | None:
+    def str(self, name: builtins.str, *, required: bool = False) -> builtins.str | None:
         raw = self.query.get(name, self.path.get(name))
         if not raw:
             if required:
@@ -54,13 +55,13 @@ class ApiCall:
             return None
         return raw
 
-    def bool(self, name: str) -> bool:
+    def bool(self, name: builtins.str) -> bool:
         raw = (self.query.get(name) or "false").lower()
         if raw not in {"true", "false", "1", "0"}:
             raise bad(f"Parameter {name} must be a boolean")
         return raw in {"true", "1"}
 
-    def int_list(self, name: str) -> list[int] | None:
+    def int_list(self, name: builtins.str) -> list[builtins.int] | None:
         raw = self.query.get(name)
         if not raw:
             return None
@@ -69,7 +70,7 @@ class ApiCall:
         except ValueError:
             raise bad(f"Parameter {name} must be a comma-separated list of integers") from None
 
-    def json_object(self) -> dict[str, Any]:
+    def json_object(self) -> dict[builtins.str, Any]:
         if not isinstance(self.body, dict):
             raise bad("Request body must be a JSON object")
         return self.body
@@ -139,6 +140,7 @@ def _attachments(st: MaxState, raw: Any) -> tuple[list[dict[str, Any]] | None, b
         elif kind in _MEDIA_TYPES:
             payload = item.get("payload")
             out.extend(_media(st, kind, payload))  # raises unless payload is an object
+            assert isinstance(payload, dict)
             uses_upload = uses_upload or "token" in payload or "photos" in payload
         elif kind in _PASS_THROUGH:
             out.append(copy.deepcopy(item))

@@ -94,7 +94,7 @@ class WebhookSender:
                     await resp.read()
                     delivery.attempts.append(resp.status)
                     delivery.delivered = resp.status == 200  # any other status counts as a failure
-            except (aiohttp.ClientError, asyncio.TimeoutError) as err:
+            except (TimeoutError, aiohttp.ClientError) as err:
                 delivery.attempts.append(type(err).__name__)
             self._notify()
             if delivery.delivered:

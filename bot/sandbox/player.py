@@ -29,7 +29,8 @@ class Player:
             raise ScriptError(f"нет такого чата: {where} (есть: dm, {', '.join(self.world.chat_peers)})")
         peer = self.world.chat_peers[where]
         if who_id not in self.world.emulator.chat_members(peer):
-            raise ScriptError(f"{self.world.by_id(who_id).name} не участник чата «{self.world.chat_title(peer)}»")
+            who = self.world.by_id(who_id)
+            raise ScriptError(f"{who.name if who else who_id} не участник чата «{self.world.chat_title(peer)}»")
         return peer
 
     def _expand(self, text: str) -> str:

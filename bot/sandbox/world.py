@@ -13,10 +13,10 @@ from typing import Any
 from bot.app import BotApp
 from bot.config import Settings
 from bot.membership.groups import Group, SchoolClass
+from bot.port.ids import SYSTEM, PersonId, Platform, person_id
 from bot.roles import Role
 from bot.sandbox.emulator import VkEmulator
-from bot.services import utc_now
-from storage.memberships import MembershipsRepo
+from bot.services import Repos, utc_now
 
 GROUP_ID = 56
 
@@ -36,6 +36,11 @@ class Character:
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def id(self) -> PersonId:
+        """The bot's id of this person."""
+        return person_id(Platform.VK, self.vk_id)
 
 
 CAST = (
@@ -73,6 +78,8 @@ class SandboxWorld:
         self.chat_peers: dict[str, int] = {}
         self.cast = {c.key: c for c in CAST}
         self._poll_task: asyncio.Task[None] | None = None
+        self._seeded = False
+        self.settings: Settings | None = None
 
     def character(self, key: str) -> Character:
         if key not in self.cast:
@@ -104,14 +111,16 @@ class SandboxWorld:
         }
         for section, overrides in self._overrides.items():
             values.setdefault(section, {}).update(overrides)
-        settings = SandboxSettings(**values)
-        self.app = BotApp(settings, clock=self._clock)
+        self.settings = SandboxSettings.model_validate(values)
+        await self._start_bot()
+
+    async def _start_bot(self) -> None:
+        assert self.settings is not None
+        self.app = BotApp(self.settings, clock=self._clock)
         await self.app.start()
-        assert self.app.services is not None
-        for c in CAST:
-            if c.role is not None:
-                await self.app.services.people.grant(c.vk_id, c.role, granted_by=0, now=self._clock())
-        await self._seed_school(MembershipsRepo(self.app.services.db))
+        if not self._seeded:
+            await self._seed_school(self.repos)
+            self._seeded = True
         self._poll_task = asyncio.create_task(self.app.run())
         waiter = asyncio.create_task(self.app.polling.wait())
         await asyncio.wait({waiter, self._poll_task}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
@@ -119,49 +128,69 @@ class SandboxWorld:
             waiter.cancel()
             self._poll_task.result()  # the bot could not start: show why
 
-    async def _seed_school(self, memberships: MembershipsRepo) -> None:
-        """The people already in the 5А chats belong there: class teacher, a student and a parent."""
+    @property
+    def repos(self) -> Repos:
         assert self.app is not None and self.app.services is not None
+        return self.app.services.repos
+
+    async def _seed_school(self, repos: Repos) -> None:
+        """Roles from the start, and the people already in the 5А chats belong there."""
         now, c5a = self._clock(), SchoolClass(5, "А")
-        await self.app.services.people.grant(self.cast["classteacher"].vk_id, Role.TEACHER, granted_by=0, now=now)
-        await memberships.set_class_teacher(c5a, self.cast["classteacher"].vk_id, by=0, now=now)
-        await memberships.add(self.cast["student"].vk_id, Role.STUDENT, Group.of_class(c5a), now)
-        await memberships.add(self.cast["parent"].vk_id, Role.PARENT, Group.of_class(c5a), now)
-        await memberships.add_child(self.cast["parent"].vk_id, "Иванов Петя", c5a, now)
+        for c in CAST:
+            if c.role is not None:
+                await repos.people.grant(c.id, c.role, granted_by=SYSTEM, now=now)
+        await repos.people.grant(self.cast["classteacher"].id, Role.TEACHER, granted_by=SYSTEM, now=now)
+        await repos.memberships.set_class_teacher(c5a, self.cast["classteacher"].id, by=SYSTEM, now=now)
+        await repos.memberships.add(self.cast["student"].id, Role.STUDENT, Group.of_class(c5a), now)
+        await repos.memberships.add(self.cast["parent"].id, Role.PARENT, Group.of_class(c5a), now)
+        await repos.memberships.add_child(self.cast["parent"].id, "Иванов Петя", c5a, now)
+
+    async def restart(self) -> None:
+        """Stop the bot gracefully (as on SIGTERM) and start it again over the same database."""
+        await self._stop_bot()
+        await self._start_bot()
 
     async def settle(self, handled_before: int, timeout: float = 10.0) -> None:
-        """Wait until the bot has handled the injected event and nothing follows it for a moment
-        (effects of effects, such as a kick notice, arrive by long poll too)."""
-        assert self.app is not None and self.app.dispatcher is not None
-        dispatcher = self.app.dispatcher
+        """Wait until the bot has handled the injected event, carried out what it owes, and nothing
+        follows for a moment (effects of effects, such as a kick notice, arrive by long poll too)."""
+        assert self.app is not None and self.app.inbox_worker is not None and self.app.outbox_worker is not None
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while loop.time() < deadline:
             if self._poll_task is not None and self._poll_task.done():
                 self._poll_task.result()  # surface why the bot stopped
-            if dispatcher.handled > handled_before:
-                await dispatcher.wait_idle()
-                quiet_since = dispatcher.handled
+            if self.handled > handled_before and await self._quiet():
                 await asyncio.sleep(0.2)
-                await dispatcher.wait_idle()
-                if dispatcher.handled == quiet_since:
+                if await self._quiet():
                     return
             await asyncio.sleep(0.02)
 
+    async def _quiet(self) -> bool:
+        """Nothing being handled and nothing owed that is due now."""
+        assert self.app is not None and self.app.inbox_worker is not None and self.app.outbox_worker is not None
+        if self.app.inbox_worker.in_flight or await self.repos.inbox.backlog():
+            return False
+        return await self.app.outbox_worker.flush(0.0)
+
     @property
     def handled(self) -> int:
-        assert self.app is not None and self.app.dispatcher is not None
-        return self.app.dispatcher.handled
+        assert self.app is not None and self.app.inbox_worker is not None
+        return self.app.inbox_worker.handled
 
-    async def stop(self) -> None:
+    async def _stop_bot(self) -> None:
+        if self.app is not None:
+            self.app.request_stop()
         if self._poll_task is not None:
-            self._poll_task.cancel()
             try:
-                await self._poll_task
+                await asyncio.wait_for(self._poll_task, 30)
             except (asyncio.CancelledError, Exception):
                 pass
+            self._poll_task = None
         if self.app is not None:
             await self.app.stop()
+
+    async def stop(self) -> None:
+        await self._stop_bot()
         await self.emulator.stop()
         self._tmp.cleanup()
 

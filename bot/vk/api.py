@@ -1,7 +1,7 @@
 """vkbottle's API with what it leaves to us: the rate limit, retries, stable random_id.
 
-Every method call goes through `request`, so message.answer(), api.messages.send()
-and our own calls all share one queue and one retry policy.
+Every method call goes through `request`, so all calls share one queue (by priority: a
+moderation delete or a button answer first) and one retry policy.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ import aiohttp
 from vkbottle import API
 from vkbottle.http import AiohttpClient
 
-from bot.vk.ratelimit import RateLimiter
+from bot.port.ratelimit import NORMAL, RateLimiter
 
 log = logging.getLogger(__name__)
 
-# 6: too many requests per second, 9: flood control, 10: internal server error.
-RETRIED_ERROR_CODES = frozenset({6, 9, 10})
+# 1: unknown error, 6: too many requests per second, 9: flood control, 10: internal server error.
+RETRIED_ERROR_CODES = frozenset({1, 6, 9, 10})
 BAD_TOKEN = 5
 NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError)
 
@@ -69,20 +69,20 @@ class VkApi(API):
         self.limiter = limiter
         self.retry = retry
 
-    async def request(self, method: str, data: dict[str, Any], version: str | None = None) -> dict[str, Any]:
+    async def request(self, method: str, data: dict[str, Any], version: str | None = None, *,
+                      priority: int = NORMAL) -> dict[str, Any]:
         data = await self.validate_request(dict(data))
         if method == "messages.send" and not data.get("random_id"):
-            # vkbottle's answer() sends random_id=0, which VK never deduplicates.
-            data["random_id"] = new_random_id()
-        response = await self._call_with_retries(method, data, version)
+            data["random_id"] = new_random_id()  # VK never deduplicates random_id=0
+        response = await self._call_with_retries(method, data, version, priority)
         return await self.validate_response(method, data, response)
 
-    async def _call_with_retries(self, method: str, data: dict[str, Any], version: str | None) -> Any:
+    async def _call_with_retries(self, method: str, data: dict[str, Any], version: str | None, priority: int) -> Any:
         attempt = 0
         while True:
             attempt += 1
             try:
-                async with self.limiter.slot():
+                async with self.limiter.slot(priority):
                     response = await self._post(method, data, version)
             except NETWORK_ERRORS as error:
                 if attempt >= self.retry.attempts:
@@ -97,11 +97,11 @@ class VkApi(API):
 
     async def _post(self, method: str, data: dict[str, Any], version: str | None) -> Any:
         async with self.token_generator as token:
+            # The token travels in the POST body, never in the URL (URLs end up in proxies' logs).
             text = await self.http_client.request_text(
                 self.API_URL + method,
                 method="POST",
-                data=data,
-                params={"access_token": token, "v": version or self.API_VERSION},
+                data={**data, "access_token": token, "v": version or self.API_VERSION},
             )
         try:
             return json.loads(text)

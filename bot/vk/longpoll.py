@@ -1,4 +1,8 @@
-"""Bots Long Poll: start-up with backoff, the a_check loop, failed 1/2/3 handling."""
+"""Bots Long Poll: the a_check loop from a stored position, failed 1/2/3, growing pauses.
+
+Only a bad token (error 5) or a community that cannot use Long Poll ends it; VK's passing
+trouble (errors 1, 6, 9, 10, 29, 5xx, timeouts, a dropped network) only delays it.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +14,14 @@ from typing import Any
 
 from vkbottle import VKAPIError
 
+from bot.port.adapter import BadToken, NoUpdatesAccess
 from bot.vk.api import NETWORK_ERRORS, VkApi, VkNetworkError
 
 log = logging.getLogger(__name__)
 
-
-class BadToken(Exception):
-    """VK error 5: the token is wrong or revoked; retrying cannot help."""
-
-
-class AccessDenied(Exception):
-    """The token works but cannot use Bots Long Poll for this community (errors 15, 27, 100…)."""
+BAD_TOKEN = 5
+# Access denied, method unavailable with this token, Long Poll disabled: a person must act.
+NO_ACCESS = frozenset({15, 27, 100})
 
 
 class LongPoll:
@@ -35,9 +36,10 @@ class LongPoll:
         self.connected = asyncio.Event()
         """Set once the first long-poll server is known: events from then on are not missed."""
 
-    async def updates(self) -> AsyncIterator[dict[str, Any]]:
-        """Yield raw updates forever; network trouble only delays them."""
-        await self._connect(keep_ts=False)
+    async def batches(self, ts: str | None) -> AsyncIterator[tuple[list[dict[str, Any]], str]]:
+        """(updates, the ts to poll from next) forever, from `ts` (a stored one) or from now."""
+        self._ts = ts or ""
+        await self._connect(keep_ts=bool(ts))
         failures = 0
         while True:
             try:
@@ -52,37 +54,38 @@ class LongPoll:
                 await self._recover(batch)
                 continue
             self._ts = str(batch.get("ts", self._ts))
-            for update in batch.get("updates", []):
-                if isinstance(update, dict):
-                    yield update
+            updates = [u for u in batch.get("updates", []) if isinstance(u, dict)]
+            yield updates, self._ts
 
     async def _recover(self, batch: dict[str, Any]) -> None:
         failed = batch.get("failed")
         if failed == 1:
+            log.warning("long poll: history lost (failed 1); some events may be missing")
             self._ts = str(batch.get("ts", self._ts))
         elif failed == 2:
             await self._connect(keep_ts=True)
         else:
             # 3 (and anything unknown): new key and ts; events in between are lost.
+            log.warning("long poll: key and position expired (failed %s)", failed)
             await self._connect(keep_ts=False)
 
     async def _connect(self, *, keep_ts: bool) -> None:
-        """groups.getLongPollServer, retried with backoff on network/server trouble."""
+        """groups.getLongPollServer, retried with growing pauses on anything but a hopeless answer."""
         failures = 0
         while True:
             try:
                 server = await self._api.request("groups.getLongPollServer", {"group_id": self._group_id})
                 break
             except VKAPIError as error:
-                if error.code == 5:
+                if error.code == BAD_TOKEN:
                     raise BadToken(error.error_msg) from None
-                if error.code in (6, 9, 10):
-                    failures += 1
-                else:
-                    raise AccessDenied(f"VK error {error.code}: {error.error_msg}") from None
+                if error.code in NO_ACCESS:
+                    raise NoUpdatesAccess(f"VK error {error.code}: {error.error_msg}") from None
+                failures += 1
+                log.warning("long poll: VK error %s at connect, retrying", error.code)
             except VkNetworkError as error:
                 failures += 1
-                log.warning("cannot reach VK (%s), retrying", error)
+                log.warning("long poll: cannot reach VK (%s), retrying", error)
             await asyncio.sleep(self._backoff(failures))
         body = server["response"]
         self._server, self._key = body["server"], body["key"]

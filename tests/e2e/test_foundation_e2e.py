@@ -35,24 +35,23 @@ async def test_help_in_chat_shows_admin_commands(world: SandboxWorld) -> None:
 async def test_bind_by_admin_is_stored_and_audited(world: SandboxWorld) -> None:
     reply = await ask(world, ADMIN, "/привязать учительская", "staff")
     assert "Учительская" in reply["text"]
-    services = world.app.services
-    staff = await services.chats.staff_chat()
-    assert staff is not None and staff.peer_id == world.chat_peers["staff"]
-    entry = (await services.audit.recent(1))[0]
-    assert (entry.action, entry.actor_id, entry.details["purpose"]) == ("bind_chat", ADMIN, "staff")
+    staff = await world.repos.chats.staff_chats()
+    assert [chat.id for chat in staff] == [f"vk:{world.chat_peers['staff']}"]
+    entry = (await world.repos.audit.recent(1))[0]
+    assert (entry.action, entry.actor_id, entry.details["purpose"]) == ("bind_chat", f"vk:{ADMIN}", "staff")
 
 
 async def test_bind_by_non_admin_is_refused_and_audited(world: SandboxWorld) -> None:
     reply = await ask(world, TEACHER, "/bind staff", "staff")
     assert "только администраторы" in reply["text"]
-    assert await world.app.services.chats.staff_chat() is None
-    entry = (await world.app.services.audit.recent(1))[0]
-    assert (entry.action, entry.actor_id) == ("bind_chat_denied", TEACHER)
+    assert await world.repos.chats.staff_chats() == []
+    entry = (await world.repos.audit.recent(1))[0]
+    assert (entry.action, entry.actor_id, entry.details) == ("command_denied", f"vk:{TEACHER}", {"command": "bind"})
 
 
 async def test_bind_class_chat(world: SandboxWorld) -> None:
     await ask(world, ADMIN, "/привязать 5А родители", "5a-parents")
-    chat = await world.app.services.chats.get(world.chat_peers["5a-parents"])
+    chat = await world.repos.chats.get(f"vk:{world.chat_peers['5a-parents']}")
     assert chat is not None and chat.binding.purpose is ChatPurpose.CLASS_PARENTS
     assert chat.binding.class_label == "5А"
 
@@ -177,12 +176,113 @@ async def test_cli_run_answers_help_against_any_vk_compatible_server(tmp_path) -
 async def test_a_malformed_event_is_logged_without_its_text_and_the_bot_goes_on(
     world: SandboxWorld, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # A message_new without the fields vkbottle requires (as a broken proxy might send).
-    broken = {"type": "message_new", "event_id": "broken-1", "v": "5.199", "group_id": 56,
-              "object": {"message": {"peer_id": PARENT, "text": "паспорт 4510 123456"}}}
-    world.emulator._state.events.push(broken)  # noqa: SLF001 - injecting what the emulator never builds
+    # A message_new without an author (as a broken proxy might send), and one whose parts are junk.
+    broken = [
+        {"type": "message_new", "event_id": "broken-1", "v": "5.199", "group_id": 56,
+         "object": {"message": {"peer_id": PARENT, "text": "паспорт 4510 123456"}}},
+        {"type": "message_new", "event_id": "broken-2", "v": "5.199", "group_id": 56,
+         "object": {"message": "паспорт 4510 123456"}},
+        {"type": "message_event", "event_id": "broken-3", "object": {"user_id": "x", "payload": "паспорт"}},
+        ["not", "an", "object"],
+    ]
+    caplog.set_level("INFO")
+    for update in broken:
+        world.emulator._state.events.push(update)
     reply = await ask(world, PARENT, "/help")
     assert "родитель" in reply["text"]
     logged = "\n".join(record.getMessage() for record in caplog.records)
-    assert "ValidationError" in logged
+    assert "skipped" in logged
     assert "4510" not in logged and "паспорт" not in logged
+
+
+async def test_unreadable_attachments_get_a_polite_answer(world: SandboxWorld) -> None:
+    message = world.emulator._state.store_message(PARENT, PARENT, "", attachments=[{"type": 5}, "junk"])
+    world.emulator._state.deliver_message_new(message)
+    reply = await world.emulator.wait_for_bot_message(PARENT, timeout=5)
+    assert "вложение" in reply["text"]
+
+
+async def test_the_token_travels_in_the_body_never_in_the_url(world: SandboxWorld) -> None:
+    await ask(world, PARENT, "/help")
+    calls = [r for r in world.emulator.requests if r.method != "groups.getById"]
+    assert calls and all(r.token == "sandbox-token" and "access_token" not in r.query_keys for r in calls)
+
+
+async def test_debug_logging_never_carries_what_people_wrote(world: SandboxWorld,
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    from bot.logs import quiet_libraries
+
+    caplog.set_level("DEBUG")
+    quiet_libraries()  # what `schoolbot run` does after setting the level
+    await ask(world, PARENT, "/help")
+    await world.emulator.user_writes(PARENT, "Сидоров Коля, паспорт 4510 123456")
+    await world.emulator.wait_for_bot_message(PARENT)
+    logged = "\n".join(f"{r.name}: {r.getMessage()}" for r in caplog.records)
+    assert "Сидоров" not in logged and "4510" not in logged and "sandbox-token" not in logged
+
+
+async def test_unknown_command_in_a_chat_is_moderated_and_never_echoed(world: SandboxWorld) -> None:
+    await ask(world, ADMIN, "/привязать 5А родители", "5a-parents")
+    await world.emulator.user_writes(PARENT, "/сука, опять домашка", peer_id=world.chat_peers["5a-parents"])
+    notice = await world.emulator.wait_for_bot_message(world.chat_peers["5a-parents"], timeout=5)
+    assert notice["text"].startswith("Сообщение удалено") and "сука" not in notice["text"]
+    assert not any("Не знаю команду" in m["text"] for m in world.emulator.bot_messages(world.chat_peers["5a-parents"]))
+
+
+async def test_a_press_whose_payload_is_not_an_object_is_answered(world: SandboxWorld) -> None:
+    for payload in ('"just a string"', "[1, 2]", "{not json", "null"):
+        before = len(world.emulator.event_answers)
+        await world.emulator.press_button(PARENT, PARENT, 1, payload)
+        for _ in range(100):
+            if len(world.emulator.event_answers) > before:
+                break
+            await asyncio.sleep(0.02)
+        assert "устарела" in world.emulator.event_answers[-1]["event_data"]
+
+
+async def test_an_unexpected_error_gets_a_temporary_error_reply_and_a_log_line_without_text(
+    world: SandboxWorld, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from handlers.commands import FLOWS
+
+    async def broken(ctx: object, args: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setitem(FLOWS, "rules", broken)
+    reply = await ask(world, PARENT, "/правила секретный текст")
+    assert "Временная ошибка" in reply["text"]
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "ZeroDivisionError" in logged and "секретный" not in logged
+    assert "родитель" in (await ask(world, PARENT, "/help"))["text"]  # and the bot goes on
+
+
+@pytest.mark.parametrize("fault", ["error 1", "error 29", "error 10 at start", "HTTP 502 at start"])
+async def test_passing_vk_trouble_never_stops_the_bot(fault: str) -> None:
+    world = SandboxWorld()
+    emulator = world.emulator
+    if fault == "error 1":
+        emulator.fail_next("groups.getLongPollServer", 1, times=8)
+    elif fault == "error 29":
+        emulator.fail_next("groups.getLongPollServer", 29, times=2)
+    elif fault == "error 10 at start":
+        emulator.fail_next("groups.getById", 10, times=8)
+    else:
+        emulator.http_error_next("groups.getById", 502, times=8)
+    await world.start()
+    try:
+        if fault.startswith("error") and "start" not in fault:  # and again after a key refresh
+            emulator.fail_next("groups.getLongPollServer", int(fault.split()[1]), times=2)
+            emulator.expire_key()
+        reply = await ask(world, PARENT, "/help")
+        assert "родитель" in reply["text"]
+    finally:
+        await world.stop()
+
+
+async def test_cli_without_access_to_updates_stops_with_exit_code_4(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    async with VkEmulator(group_id=56, token="tok-123456") as emulator:
+        env = {"SCHOOLBOT_VK__TOKEN": "tok-123456", "SCHOOLBOT_VK__API_URL": emulator.api_url,
+               "SCHOOLBOT_VK__GROUP_ID": "99", "SCHOOLBOT_STORAGE__PATH": str(tmp_path / "db.sqlite3")}
+        result = await asyncio.to_thread(run_cli, "run", env=env)
+    assert result.returncode == 4
+    assert "group_id" in result.stderr and "Long Poll" in result.stderr

@@ -11,15 +11,19 @@ import pytest
 
 from bot.membership.groups import Group, SchoolClass
 from bot.membership.invites import InviteState
+from bot.membership.requests import JoinRequestState
+from bot.port.ids import PersonId
 from bot.roles import Role
 from bot.sandbox.world import SandboxWorld
-from storage.invites import InvitesRepo
-from storage.memberships import MembershipsRepo
 
 ADMIN, TEACHER, PARENT, STUDENT, STRANGER, CLASSTEACHER = 1001, 1002, 1003, 1004, 1005, 1006
 NEWCOMER = 1010  # a parent the school does not know yet
 CODE = re.compile(r"ref=([A-Z0-9]{4}-[A-Z0-9]{4})")
 CHAT_LINK = re.compile(r"https://vk\.me/join/\S+")
+
+
+def vk(raw: int) -> PersonId:
+    return PersonId(f"vk:{raw}")
 
 
 class Clock:
@@ -106,8 +110,12 @@ async def test_parent_joins_by_link_and_leaked_link_is_shut(make: MakeWorld) -> 
     assert "принята" in answer
     welcome = await emulator.wait_for_bot_message(NEWCOMER, predicate=lambda m: "vk.me/join" in m["text"])
     link = CHAT_LINK.search(welcome["text"])[0]  # type: ignore[index]
-    edited = next(m for m in emulator.bot_messages(staff) if m["conversation_message_id"] == card["conversation_message_id"])
-    assert "принята" in edited["text"] and edited["keyboard"] is None
+    await world.settle(world.handled - 1)
+
+    def card_now() -> dict:
+        return next(m for m in emulator.bot_messages(staff) if m["conversation_message_id"] == card["conversation_message_id"])
+
+    assert "принята" in card_now()["text"] and card_now()["keyboard"] is None
     again = await press(world, CLASSTEACHER, CLASSTEACHER, teacher_card["conversation_message_id"],
                         card_button(teacher_card, "Отклонить"))
     assert "уже рассмотрена" in again
@@ -118,7 +126,7 @@ async def test_parent_joins_by_link_and_leaked_link_is_shut(make: MakeWorld) -> 
     assert not any("без одобренной" in m["text"] for m in emulator.bot_messages(staff))
     parents = world.chat_peers["5a-parents"]
     assert NEWCOMER in emulator.chat_members(parents)
-    memberships = await MembershipsRepo(world.app.services.db).of_person(NEWCOMER)  # type: ignore[union-attr]
+    memberships = await world.repos.memberships.of_person(vk(NEWCOMER))
     assert [(m.role, m.group) for m in memberships] == [(Role.PARENT, Group.of_class(SchoolClass(5, "А")))]
 
     resets_before = len([c for c in emulator.calls("messages.getInviteLink") if c.params.get("reset") == "1"])
@@ -126,12 +134,12 @@ async def test_parent_joins_by_link_and_leaked_link_is_shut(make: MakeWorld) -> 
     await emulator.user_joins_by_link(STRANGER, link)  # the link leaked
     await world.settle(before)
     report = await emulator.wait_for_bot_message(staff, predicate=lambda m: "без одобренной" in m["text"])
-    assert "vk.com/id1005" in report["text"] and "Удалён" in report["text"]
+    assert "vk.com/id1005" in report["text"] and "Удаляю из чата" in report["text"]
     assert STRANGER not in emulator.chat_members(parents)
     assert len([c for c in emulator.calls("messages.getInviteLink") if c.params.get("reset") == "1"]) == resets_before + 1
     with pytest.raises(ValueError):
         await emulator.user_joins_by_link(STRANGER, link)  # the old link is dead
-    actions = [e.action for e in await world.app.services.audit.recent(20)]  # type: ignore[union-attr]
+    actions = [e.action for e in await world.repos.audit.recent(20)]
     assert {"invite_created", "join_request_opened", "join_request_approved", "stranger_entered"} <= set(actions)
 
 
@@ -157,7 +165,7 @@ async def test_revoked_expired_and_used_up_links_are_refused(make: MakeWorld) ->
     clock.now += timedelta(hours=2)
     refused = await say(world, NEWCOMER, f"/вступить {expiring.lower()}")
     assert "истёк" in refused["text"] and "классного руководителя" in refused["text"]
-    stored = await InvitesRepo(world.app.services.db).get(expiring)  # type: ignore[union-attr]
+    stored = await world.repos.invites.get(expiring)
     assert stored is not None and stored.state is InviteState.EXPIRED  # marked on use, not only on listing
     assert expiring not in (await say(world, ADMIN, "/ссылки", "staff"))["text"]
 
@@ -201,8 +209,8 @@ async def test_forged_and_foreign_presses_are_refused(make: MakeWorld) -> None:
     assert "нет" in await press(world, ADMIN, staff, cmid, {"a": "req_approve", "id": real["id"] + 99})
     assert "устарела" in await press(world, ADMIN, staff, cmid, {"a": "req_approve", "id": "1; DROP"})
     assert "устарела" in await press(world, ADMIN, staff, cmid, {**real, "role": "admin"})
-    request = await world.app.services.db.fetch_one("SELECT state FROM join_requests WHERE id = ?", (real["id"],))  # type: ignore[union-attr]
-    assert request["state"] == "pending"
+    request = await world.repos.requests.get(real["id"])
+    assert request is not None and request.state is JoinRequestState.PENDING
     rejected = await say(world, ADMIN, f"/отклонить {real['id']} нет в списках класса", "staff")
     assert "отклонена" in rejected["text"]
     note = await world.emulator.wait_for_bot_message(NEWCOMER, predicate=lambda m: "отклонена" in m["text"])
@@ -224,15 +232,15 @@ async def test_move_and_remove_update_memberships_and_chats(make: MakeWorld) -> 
     for person in (STUDENT, PARENT):
         links = await emulator.wait_for_bot_message(person, predicate=lambda m: "vk.me/join" in m["text"])
         assert "6Б" in links["text"]
-    repo = MembershipsRepo(world.app.services.db)  # type: ignore[union-attr]
-    assert [str(m.group) for m in await repo.of_person(STUDENT)] == ["6Б"]
-    assert [str(c.school_class) for c in await repo.children_of(PARENT)] == ["6Б"]
+    repo = world.repos.memberships
+    assert [str(m.group) for m in await repo.of_person(vk(STUDENT))] == ["6Б"]
+    assert [str(c.school_class) for c in await repo.children_of(vk(PARENT))] == ["6Б"]
 
     removed = await say(world, ADMIN, "/исключить id1002", "staff")
-    assert "исключён" in removed["text"]
+    assert "Исключение из школы" in removed["text"]
     for chat in ("staff", "5a-parents", "5a-students"):
         assert TEACHER not in emulator.chat_members(world.chat_peers[chat])
-    assert await world.app.services.people.roles_of(TEACHER) == frozenset()  # type: ignore[union-attr]
+    assert await world.repos.people.roles_of(vk(TEACHER)) == frozenset()
     members = await say(world, ADMIN, "/участники 5А", "staff")
     assert "Елена Соколова" in members["text"]
 
@@ -249,9 +257,12 @@ async def test_people_admin_commands(make: MakeWorld) -> None:
     assert "id123456" in (await say(world, ADMIN, "/перевести", "staff"))["text"]
     assert "Формат" in (await say(world, ADMIN, "/пригласить", "staff"))["text"]
     assert "номер заявки" in (await say(world, ADMIN, "/принять abc", "staff"))["text"]
-    assert "в Учительской" in (await say(world, ADMIN, "/пригласить ученик 5А", "5a-students"))["text"]
+    assert "в «Учительской»" in (await say(world, ADMIN, "/пригласить ученик 5А", "5a-students"))["text"]
+    resets = len(world.emulator.calls("messages.getInviteLink"))
     reset = await say(world, ADMIN, "/сбросить_ссылку 5А родители", "staff")
-    assert "сброшена" in reset["text"]
+    assert "сбрасываю" in reset["text"]
+    await asyncio.sleep(0.3)
+    assert [c.params.get("reset") for c in world.emulator.calls("messages.getInviteLink")[resets:]] == ["1"]
 
 
 async def _last_cmid(world: SandboxWorld, author: int) -> int:
@@ -269,16 +280,84 @@ async def test_vk_refusals_become_staff_notices(make: MakeWorld) -> None:
     emulator.set_bot_admin(world.chat_peers["5a-parents"], False)
     await emulator.user_added(world.chat_peers["5a-parents"], STRANGER, by=TEACHER)
     notice = await emulator.wait_for_bot_message(staff, predicate=lambda m: "Не смог удалить" in m["text"])
-    assert "бот не администратор" in notice["text"]
-    report = await emulator.wait_for_bot_message(staff, predicate=lambda m: "без одобренной" in m["text"])
-    assert "Удалён" not in report["text"]
+    assert "у бота нет прав администратора" in notice["text"]
+    no_reset = await emulator.wait_for_bot_message(staff, predicate=lambda m: "Не смог получить ссылку" in m["text"])
+    assert "Назначить администратором" in no_reset["text"]
+    assert STRANGER in emulator.chat_members(world.chat_peers["5a-parents"])
 
     code = await issue(world, "/пригласить ученик 5А approve=no")  # 5А students chat is not bound
     welcome = await say(world, NEWCOMER, "Начать", ref=code)
     assert "пока не подключён" in welcome["text"]
     missing = await emulator.wait_for_bot_message(staff, predicate=lambda m: "Не привязан" in m["text"])
     assert "vk.com/id1010" in missing["text"]
-    assert (await world.app.services.audit.recent(1, action="join_request_auto_approved"))  # type: ignore[union-attr]
+    assert (await world.repos.audit.recent(1, action="join_request_auto_approved"))
     members = await say(world, ADMIN, "/участники", "staff")
     assert "не могу прочитать состав" in members["text"]
     assert {c.params.get("count") for c in emulator.calls("messages.getConversationMembers")} == {"200"}
+
+
+async def test_while_the_childs_name_is_awaited_other_messages_reach_their_own_handlers(make: MakeWorld) -> None:
+    world, _ = await make()
+    await bind_all(world)
+    code = await issue(world, "/пригласить родитель 5А")
+    assert "ребёнка" in (await say(world, NEWCOMER, "Начать", ref=code))["text"]
+    assert "Правила общения" in (await say(world, NEWCOMER, "Правила"))["text"]
+    assert "Как защитить аккаунт" in (await say(world, NEWCOMER, "как защитить аккаунт от взлома?"))["text"]
+    assert "fipi.ru" in (await say(world, NEWCOMER, "где демоверсии огэ"))["text"]
+    reminder = await say(world, NEWCOMER, "а когда собрание?")
+    assert "жду имя ребёнка" in reminder["text"]
+    assert "Не знаю команду" in (await say(world, NEWCOMER, "/расписание"))["text"]
+    request = await world.repos.requests.awaiting_child(vk(NEWCOMER))
+    assert request is not None and request.child_name is None  # none of that was taken as the name
+    assert "Заявка №" in (await say(world, NEWCOMER, "Орлов Миша"))["text"]
+
+
+async def _approved_with_fault(world: SandboxWorld, fault: str) -> int:
+    """A parent's request, approved by the card's button while sending to the parent fails."""
+    emulator, staff = world.emulator, world.chat_peers["staff"]
+    await bind_all(world)
+    code = await issue(world, "/пригласить родитель 5А")
+    await say(world, NEWCOMER, "Начать", ref=code)
+    await say(world, NEWCOMER, "Орлов Миша")
+    card = await emulator.wait_for_bot_message(staff, predicate=lambda m: "Заявка №" in m["text"])
+    if fault == "error 10":
+        emulator.fail_next("messages.send", 10, times=7)  # longer than one call's own retries
+    elif fault == "HTTP 502":
+        emulator.http_error_next("messages.send", 502, times=7)
+    elif fault == "dropped connection":
+        emulator.drop_next("messages.send")
+    elif fault == "error 901":
+        emulator._state.users[NEWCOMER].allows_messages = False  # noqa: SLF001 - the person blocked the bot
+    await press(world, ADMIN, staff, card["conversation_message_id"], card_button(card, "Принять"))
+    return int(card_button(card, "Принять")["id"])
+
+
+@pytest.mark.parametrize("fault", ["error 10", "HTTP 502", "dropped connection"])
+async def test_a_passing_fault_while_sending_the_link_still_delivers_it_once(make: MakeWorld, fault: str) -> None:
+    world, _ = await make()
+    await _approved_with_fault(world, fault)
+    welcome = await world.emulator.wait_for_bot_message(NEWCOMER, predicate=lambda m: "принята" in m["text"],
+                                                        timeout=15)
+    assert CHAT_LINK.search(welcome["text"])
+    await asyncio.sleep(0.5)
+    assert sum("принята" in m["text"] for m in world.emulator.bot_messages(NEWCOMER)) == 1
+
+
+async def test_a_link_that_cannot_be_delivered_is_reported_and_can_be_sent_again(make: MakeWorld) -> None:
+    world, _ = await make()
+    emulator, staff = world.emulator, world.chat_peers["staff"]
+    request_id = await _approved_with_fault(world, "error 901")
+    told = await emulator.wait_for_bot_message(staff, predicate=lambda m: "Не смог отправить ссылки" in m["text"])
+    assert f"№{request_id}" in told["text"] and "Отправить ещё раз" in told["text"]
+    listed = await say(world, ADMIN, "/заявки", "staff")
+    assert f"№{request_id}" in listed["text"] and "одобрена, ссылка не доставлена" in listed["text"]
+    await say(world, NEWCOMER, "/помощь")  # writing to the bot allows its messages again
+    answer = await press(world, ADMIN, staff, listed["conversation_message_id"],
+                         card_button(listed, f"Отправить ещё раз №{request_id}"))
+    assert "ещё раз" in answer
+    welcome = await emulator.wait_for_bot_message(NEWCOMER, predicate=lambda m: "принята" in m["text"])
+    assert CHAT_LINK.search(welcome["text"])
+    assert "ссылка не доставлена" not in (await say(world, ADMIN, "/заявки", "staff"))["text"]
+    forged = await press(world, TEACHER, staff, listed["conversation_message_id"],
+                         {"a": "req_resend", "id": request_id})
+    assert "Извините" in forged  # a subject teacher may not act on a parent's request

@@ -2,6 +2,8 @@
 
 import json
 
+from bot.port.ids import SYSTEM, PersonId
+from bot.roles import Role
 from bot.sandbox.world import SandboxWorld
 
 ADMIN, TEACHER, PARENT, STUDENT, STRANGER = 1001, 1002, 1003, 1004, 1005
@@ -35,8 +37,7 @@ async def press(world: SandboxWorld, user: int, peer_id: int, cmid: int, payload
 
 
 async def roles_of(world: SandboxWorld, vk_id: int) -> frozenset:
-    assert world.app is not None and world.app.services is not None
-    return await world.app.services.people.roles_of(vk_id)
+    return await world.repos.people.roles_of(PersonId(f"vk:{vk_id}"))
 
 
 async def test_mydata_shows_what_is_stored_and_for_how_long(world: SandboxWorld) -> None:
@@ -75,8 +76,9 @@ async def test_cancel_keeps_everything(world: SandboxWorld) -> None:
 async def test_a_forged_payload_with_someone_elses_id_erases_nothing(world: SandboxWorld) -> None:
     confirm = await ask(world, PARENT, "/удалить")
     cmid = confirm["conversation_message_id"]
-    assert "не для вас" in await press(world, PARENT, PARENT, cmid, {"a": "forget_me", "id": STUDENT})
-    denied = await press(world, PARENT, PARENT, cmid, {"a": "forget_user", "id": STUDENT})
+    assert "не для вас" in await press(world, PARENT, PARENT, cmid, {"a": "forget_me", "who": f"vk:{STUDENT}"})
+    assert "не для вас" in await press(world, PARENT, PARENT, cmid, {"a": "forget_me"})
+    denied = await press(world, PARENT, PARENT, cmid, {"a": "forget_user", "who": f"vk:{STUDENT}"})
     assert "администратор" in denied
     assert await roles_of(world, STUDENT) and await roles_of(world, PARENT)
 
@@ -87,21 +89,27 @@ async def test_forget_with_no_data_says_nothing_is_stored(world: SandboxWorld) -
 
 
 async def test_admin_forgets_a_leaver_and_it_is_audited(world: SandboxWorld) -> None:
-    for ref in ("[id1004|Петя]", "vk.com/id1004"):
-        assert "Петя Иванов (id1004)" in (await ask(world, ADMIN, f"/удалить {ref}"))["text"]
+    for ref in ("[id1004|Петя]", "vk.com/id1004"):  # still a student: roles go only through their commands
+        assert "/исключить" in (await ask(world, ADMIN, f"/удалить {ref}"))["text"]
     await ask(world, ADMIN, "/привязать учительская", "staff")
+    assert "Исключение из школы" in (await ask(world, ADMIN, "/исключить id1004", "staff"))["text"]
+    for ref in ("[id1004|Петя]", "vk.com/id1004"):
+        assert "Петя Иванов (vk.com/id1004)" in (await ask(world, ADMIN, f"/удалить {ref}"))["text"]
     staff = world.chat_peers["staff"]
     confirm = await ask(world, ADMIN, "/удалить id1004", "staff")
     assert "Удалить данные о человеке" in confirm["text"]
     cmid, payload = confirm["conversation_message_id"], button_payload(confirm, "Да, удалить")
     # A teacher in the same chat presses the administrator's button: the presser is checked.
     assert "администратор" in await press(world, TEACHER, staff, cmid, payload)
-    assert await roles_of(world, STUDENT)
+    assert await world.repos.personal_data.collect(PersonId(f"vk:{STUDENT}"))
     assert await press(world, ADMIN, staff, cmid, payload) == "Готово."
-    assert "Данные удалены" in (await world.emulator.wait_for_bot_message(staff))["text"]
-    assert await roles_of(world, STUDENT) == frozenset()
-    entry = (await world.app.services.audit.recent(1, action="forget_person"))[0]  # type: ignore[union-attr]
-    assert (entry.actor_id, entry.target_id) == (ADMIN, STUDENT)
+    assert await world.emulator.wait_for_bot_message(staff, predicate=lambda m: "Данные удалены" in m["text"])
+    assert not [f for f in await world.repos.personal_data.collect(PersonId(f"vk:{STUDENT}"))
+                if f.lookup.mode.value == "rows" and f.count]
+    entry = (await world.repos.audit.recent(1, action="forget_person"))[0]
+    assert (entry.actor_id, entry.target_id) == (f"vk:{ADMIN}", f"vk:{STUDENT}")
+    told = await world.emulator.wait_for_bot_message(STUDENT, predicate=lambda m: "удалил ваши данные" in m["text"])
+    assert "журнал решений" in told["text"]
     assert "нет данных" in (await ask(world, ADMIN, "/удалить id1004"))["text"]
 
 
@@ -110,3 +118,9 @@ async def test_forgetting_others_needs_an_admin_and_a_valid_reference(world: San
     assert "id123" in (await ask(world, ADMIN, "/удалить [club1|Школа]"))["text"]
     assert "«Учительской»" in (await ask(world, ADMIN, "/удалить id1003", "5a-parents"))["text"]
     assert await roles_of(world, PARENT)
+
+
+async def test_an_additional_admin_cannot_erase_someone_elses_data(world: SandboxWorld) -> None:
+    await world.repos.people.grant(PersonId(f"vk:{TEACHER}"), Role.EXTRA_ADMIN, SYSTEM, world.app.services.now())
+    refused = (await ask(world, TEACHER, "/удалить id1005"))["text"]
+    assert "назначенный приказом директора" in refused

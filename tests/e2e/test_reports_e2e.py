@@ -32,8 +32,7 @@ async def staff_card(world: SandboxWorld, marker: str) -> str:
 
 
 def repo(world: SandboxWorld) -> ReportsRepo:
-    assert world.app is not None and world.app.services is not None
-    return ReportsRepo(world.app.services.db)
+    return world.repos.reports
 
 
 async def quiet(world: SandboxWorld, user: int, text: str, peer: str | None = None, reply_to: int | None = None) -> None:
@@ -157,8 +156,8 @@ async def test_staff_list_and_close_reports_and_closing_is_audited(world: Sandbo
     assert "рассмотрел ваше обращение №1" in (await world.emulator.wait_for_bot_message(PARENT))["text"]
     assert "уже закрыто" in await ask(world, ADMIN, "/закрыть №1")
     assert "Открытых обращений нет" in await ask(world, ADMIN, "/обращения", "staff")
-    entry = (await world.app.services.audit.recent(1, action="report_closed"))[0]  # type: ignore[union-attr]
-    assert (entry.actor_id, entry.details) == (ADMIN, {"kind": "hacked", "report": 1})
+    entry = (await world.repos.audit.recent(1, action="report_closed"))[0]
+    assert (entry.actor_id, entry.details) == (f"vk:{ADMIN}", {"kind": "hacked", "report": 1})
 
 
 async def test_close_with_a_bad_number(world: SandboxWorld) -> None:

@@ -1,0 +1,384 @@
+"""Every command of the bot, declared once: names, who may run it and where, help, parser, refusal.
+
+The order is the order of /помощь: everyone's commands first, then the staff's in the order of
+the school's work (3.2 → 4.6). handlers/commands.py binds each key to its flow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.binding import parse_bind_args
+from bot.chats import ChatBinding
+from bot.commands.parse import clean_text, fold
+from bot.commands.spec import CommandInput, CommandSpec, HelpLine
+from bot.errors import BadCommand
+from bot.membership.commands import parse_code_arg, parse_invite_args, parse_reject_args, parse_request_id
+from bot.membership.groups import CLASS_EXAMPLE, Group, SchoolClass, parse_class, parse_group
+from bot.membership.users import take_user
+from bot.places import EVERYWHERE, GROUP_PLACES, Place
+from bot.port.ids import PersonId
+from bot.reports import parse_report_number
+from bot.roles import Action as A
+
+DM = frozenset({Place.DM})
+STAFF_DESK = frozenset({Place.DM, Place.STAFF, Place.ADMINISTRATION})
+"""Commands that name people or show lists: a DM or a staff chat, never a chat of families."""
+INVITE_DESK = frozenset({Place.DM, Place.STAFF})
+
+ADMINS_ONLY = "Извините, эта команда доступна только администраторам школы (п. 3.2 Положения)."
+MODERATORS_ONLY = "Извините, эта команда доступна только администраторам школы (п. 4.5–4.6, 3.2 Положения)."
+
+VERIFY_USAGE = "Формат: /подтвердить <пользователь>"
+CLASSTEACHER_USAGE = "Формат: /классрук <пользователь> <класс>, например: /классрук id123 5А"
+ADMIN_USAGE = "Формат: /админ добавить|убрать <пользователь>"
+MOVE_USAGE = "Формат: /перевести <ученик> <класс>, например: /перевести id123 6Б"
+REMOVE_USAGE = "Формат: /исключить <пользователь>"
+WARNS_USAGE = "Формат: /предупреждения <пользователь>, например: /предупреждения id123 (или ответом на сообщение)."
+PARDON_USAGE = "Формат: /простить <пользователь> — снимает последнее предупреждение."
+FILTER_USAGE = "Формат: /фильтр добавить СЛОВО, /фильтр удалить СЛОВО; /разрешить СЛОВО — никогда не считать нарушением."
+REVOKE_USAGE = "Формат: /отозвать КОД или /отозвать неиспользованные"
+MODLOG_USAGE = "Формат: /журнал [сколько записей, до 50], например: /журнал 20"
+MAX_WORD = 40
+_UNUSED_WORDS = frozenset({"unused", "неиспользованные", "невостребованные"})
+_ADD = frozenset({"add", "добавить", "назначить"})
+_DROP = frozenset({"remove", "убрать", "снять"})
+
+
+# --- parsed arguments -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Revoke:
+    code: str | None
+    """The code to annul; None with `unused`."""
+    unused: bool = False
+    """Annul every link nobody used (3.2)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersonAndClass:
+    person: PersonId
+    school_class: SchoolClass
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdminChange:
+    person: PersonId
+    add: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class FilterChange:
+    word: str
+    add: bool
+
+
+def _user(given: CommandInput, usage: str) -> tuple[PersonId, str]:
+    person, rest = take_user(given.raw_args, given.refs, usage)
+    return person, clean_text(rest)
+
+
+def _person(usage: str) -> Callable[[CommandInput], PersonId]:
+    return lambda given: _user(given, usage)[0]
+
+
+def _person_and_class(usage: str) -> Callable[[CommandInput], PersonAndClass]:
+    def parse(given: CommandInput) -> PersonAndClass:
+        person, rest = _user(given, usage)
+        if not rest:
+            raise BadCommand("no class", text=f"{usage}\n{CLASS_EXAMPLE}")
+        return PersonAndClass(person=person, school_class=parse_class(rest))
+
+    return parse
+
+
+def _admin_change(given: CommandInput) -> AdminChange:
+    verb, _, _ = given.args.partition(" ")
+    word = verb.lower()
+    if word not in _ADD | _DROP:
+        raise BadCommand("bad admin verb", text=ADMIN_USAGE)
+    raw_rest = given.raw_args.lstrip()[len(verb):]
+    shift = len(given.raw_args) - len(raw_rest)
+    refs = given.refs
+    mentions = [m for m in refs.mentions if m.start >= shift]
+    shifted = type(refs)(platform=refs.platform, reply_author=refs.reply_author, profile_link=refs.profile_link,
+                         mentions=[type(m)(person=m.person, start=m.start - shift, end=m.end - shift) for m in mentions])
+    person, _ = take_user(raw_rest, shifted, ADMIN_USAGE)
+    return AdminChange(person=person, add=word in _ADD)
+
+
+def _revoke(given: CommandInput) -> Revoke:
+    if not given.args:
+        raise BadCommand("no code", text=REVOKE_USAGE)
+    if given.args.lower() in _UNUSED_WORDS:
+        return Revoke(code=None, unused=True)
+    return Revoke(code=parse_code_arg(given.args))
+
+
+def _optional_binding(given: CommandInput) -> ChatBinding | None:
+    return parse_bind_args(given.args) if given.args else None
+
+
+def _optional_group(given: CommandInput) -> Group | None:
+    return parse_group(given.args) if given.args else None
+
+
+def _word(text: str) -> str:
+    word = fold(text)
+    if not word or len(word) > MAX_WORD or len(word.split()) != 1:
+        raise BadCommand("bad word", text=FILTER_USAGE)
+    return word
+
+
+def _filter_change(given: CommandInput) -> FilterChange:
+    verb, _, rest = given.args.partition(" ")
+    word = _word(rest)
+    if fold(verb) in ("add", "добавить"):
+        return FilterChange(word=word, add=True)
+    if fold(verb) in ("remove", "удалить"):
+        return FilterChange(word=word, add=False)
+    raise BadCommand("bad verb", text=FILTER_USAGE)
+
+
+def _modlog_size(given: CommandInput) -> int:
+    if given.args and not given.args.isdigit():
+        raise BadCommand("bad N", text=MODLOG_USAGE)
+    return min(int(given.args or 10), 50) or 10
+
+
+def _text(given: CommandInput) -> str:
+    return given.args
+
+
+def _nothing(given: CommandInput) -> None:
+    return None
+
+
+# --- the table ------------------------------------------------------------------------------
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec(
+        key="help", names=("помощь", "меню", "начать", "help", "start"),
+        help=(HelpLine(action=A.USE_HELP, usage="/помощь", text="что я умею"),),
+        places=EVERYWHERE, refusal="", parse=_nothing, phrases=("помощь", "начать", "меню", "start", "help"),
+    ),
+    CommandSpec(
+        key="join", names=("вступить", "join"),
+        help=(HelpLine(action=A.USE_HELP, usage="/вступить КОД", text="присоединиться по коду приглашения"),),
+        places=DM, refusal="", parse=_text,
+        wrong_place="Код приглашения отправьте мне в личные сообщения.",
+    ),
+    CommandSpec(
+        key="registry", names=("реестр", "сервисы", "registry", "services"),
+        help=(HelpLine(action=A.READ_REGISTRY, usage="/реестр [что ищете]",
+                       text="рекомендуемые школой сервисы и ссылки на них"),),
+        places=EVERYWHERE, refusal="", parse=_text, phrases=("реестр сервисов", "реестр", "сервисы"),
+    ),
+    CommandSpec(
+        key="rules", names=("правила", "rules"),
+        help=(HelpLine(action=A.USE_HELP, usage="/правила", text="правила общения в чатах (п. 4.5, 4.6)"),),
+        places=EVERYWHERE, refusal="", parse=_nothing, phrases=("правила",),
+    ),
+    CommandSpec(
+        key="rights", names=("права", "rights"),
+        help=(HelpLine(action=A.USE_HELP, usage="/права", text="ваши права (п. 4.1–4.4)"),),
+        places=EVERYWHERE, refusal="", parse=_nothing, phrases=("права", "мои права"),
+    ),
+    CommandSpec(
+        key="support", names=("поддержка", "support"),
+        help=(HelpLine(action=A.USE_HELP, usage="/поддержка", text="куда обратиться за помощью"),),
+        places=EVERYWHERE, refusal="", parse=_nothing, phrases=("поддержка", "техподдержка"),
+    ),
+    CommandSpec(
+        key="hacked", names=("взлом", "взломали", "hacked"),
+        help=(HelpLine(action=A.REPORT, usage="/взлом", text="в ваш аккаунт вошёл кто-то чужой (п. 4.5)"),),
+        places=EVERYWHERE, refusal="", parse=_nothing, phrases=("сообщить о взломе",),
+    ),
+    CommandSpec(
+        key="report", names=("жалоба", "пожаловаться", "report"),
+        help=(HelpLine(action=A.REPORT, usage="/жалоба (ответом на сообщение)",
+                       text="сообщить администратору о нарушении правил"),),
+        places=GROUP_PLACES, refusal="", parse=_text,
+        wrong_place=("Чтобы пожаловаться на сообщение, ответьте на него в чате (нажмите на сообщение → «Ответить») "
+                     "и напишите /жалоба."),
+    ),
+    CommandSpec(
+        key="appeal", names=("обжаловать", "appeal"),
+        help=(HelpLine(action=A.USE_HELP, usage="/обжаловать", text="оспорить последнее предупреждение"),),
+        places=DM, refusal="", parse=_nothing,
+        wrong_place="Обжаловать предупреждение можно в личных сообщениях мне: /обжаловать",
+    ),
+    CommandSpec(
+        key="mydata", names=("моиданные", "мои_данные", "данные", "mydata"),
+        help=(HelpLine(action=A.MANAGE_OWN_DATA, usage="/моиданные", text="что бот хранит о вас и сколько"),),
+        places=EVERYWHERE, refusal="", parse=_nothing, phrases=("мои данные",),
+    ),
+    CommandSpec(
+        key="forget", names=("удалить", "забудь", "forget"),
+        help=(HelpLine(action=A.ERASE_OTHERS, usage="/удалить [id123]",
+                       text="удалить свои данные или данные человека, ушедшего из школы"),
+              HelpLine(action=A.MANAGE_OWN_DATA, usage="/удалить", text="удалить ваши данные из бота")),
+        places=EVERYWHERE, refusal="", parse=lambda given: given,
+    ),
+    CommandSpec(
+        key="bind", names=("привязать", "bind"),
+        help=(HelpLine(action=A.BIND_CHAT,
+                       usage="/привязать учительская | руководство | 5А ученики | 5А родители | 7Б физика",
+                       text="указать, для чего этот чат (одна роль у чата)"),),
+        places=GROUP_PLACES, parse=lambda given: parse_bind_args(given.args),
+        refusal="Извините, привязывать чаты могут только администраторы школы (п. 3.1–3.2 Положения).",
+        wrong_place="Эту команду нужно написать в том групповом чате, который вы хотите привязать.",
+    ),
+    CommandSpec(
+        key="invite", names=("пригласить", "invite"),
+        help=(HelpLine(action=A.INVITE_ANY, usage="/пригласить <роль> [класс] [uses=N] [ttl=7d] [approve=yes|no]",
+                       text="ссылка-приглашение"),
+              HelpLine(action=A.INVITE_OWN_CLASS, usage="/пригласить ученик|родитель <свой класс>",
+                       text="ссылка-приглашение в свой класс"),
+              HelpLine(action=A.INVITE_OWN_SUBJECT, usage="/пригласить ученик <класс предмет>",
+                       text="ссылка-приглашение в свою группу")),
+        places=INVITE_DESK, parse=lambda given: parse_invite_args(given.args),
+        refusal="Извините, ссылки-приглашения выдают администраторы, классные руководители и учителя "
+                "(п. 3.2–3.4 Положения).",
+        wrong_place="Ссылки выдаю в «Учительской» или в личных сообщениях со мной.",
+    ),
+    CommandSpec(
+        key="invites", names=("ссылки", "invites"),
+        help=(HelpLine(action=A.INVITE_ANY, usage="/ссылки", text="действующие ссылки-приглашения"),
+              HelpLine(action=A.INVITE_OWN_CLASS, usage="/ссылки", text="ваши ссылки-приглашения"),
+              HelpLine(action=A.INVITE_OWN_SUBJECT, usage="/ссылки", text="ваши ссылки-приглашения")),
+        places=INVITE_DESK, parse=_nothing,
+        refusal="Извините, ссылки-приглашения выдают администраторы, классные руководители и учителя "
+                "(п. 3.2–3.4 Положения).",
+        wrong_place="Ссылки показываю в «Учительской» или в личных сообщениях со мной.",
+    ),
+    CommandSpec(
+        key="revoke", names=("отозвать", "revoke"),
+        help=(HelpLine(action=A.INVITE_ANY, usage="/отозвать КОД | неиспользованные", text="аннулировать ссылки"),
+              HelpLine(action=A.INVITE_OWN_CLASS, usage="/отозвать КОД", text="аннулировать свою ссылку"),
+              HelpLine(action=A.INVITE_OWN_SUBJECT, usage="/отозвать КОД", text="аннулировать свою ссылку")),
+        places=INVITE_DESK, parse=_revoke,
+        refusal="Извините, аннулировать ссылки могут администраторы, классные руководители и учителя "
+                "(п. 3.2 Положения).",
+        wrong_place="Ссылки аннулирую в «Учительской» или в личных сообщениях со мной.",
+    ),
+    CommandSpec(
+        key="requests", names=("заявки", "requests"),
+        help=(HelpLine(action=A.DECIDE_REQUESTS, usage="/заявки", text="заявки на вступление"),
+              HelpLine(action=A.INVITE_OWN_CLASS, usage="/заявки", text="заявки в свой класс"),
+              HelpLine(action=A.INVITE_OWN_SUBJECT, usage="/заявки", text="заявки в свои группы")),
+        places=STAFF_DESK, parse=_nothing,
+        refusal="Извините, заявки рассматривают администраторы, классные руководители и учителя.",
+    ),
+    CommandSpec(
+        key="approve", names=("принять", "approve"),
+        help=(HelpLine(action=A.DECIDE_REQUESTS, usage="/принять N", text="принять заявку"),
+              HelpLine(action=A.INVITE_OWN_CLASS, usage="/принять N", text="принять заявку в свой класс"),
+              HelpLine(action=A.INVITE_OWN_SUBJECT, usage="/принять N", text="принять заявку в свою группу")),
+        places=STAFF_DESK, parse=lambda given: parse_request_id(given.args),
+        refusal="Извините, заявки рассматривают администраторы, классные руководители и учителя.",
+    ),
+    CommandSpec(
+        key="reject", names=("отклонить", "reject"),
+        help=(HelpLine(action=A.DECIDE_REQUESTS, usage="/отклонить N [причина]", text="отклонить заявку"),
+              HelpLine(action=A.INVITE_OWN_CLASS, usage="/отклонить N [причина]", text="отклонить заявку"),
+              HelpLine(action=A.INVITE_OWN_SUBJECT, usage="/отклонить N [причина]", text="отклонить заявку")),
+        places=STAFF_DESK, parse=lambda given: parse_reject_args(given.args),
+        refusal="Извините, заявки рассматривают администраторы, классные руководители и учителя.",
+    ),
+    CommandSpec(
+        key="resetlink", names=("сбросить_ссылку", "сброситьссылку", "resetlink"),
+        help=(HelpLine(action=A.MANAGE_PEOPLE, usage="/сбросить_ссылку [5А родители]", text="новая ссылка чата"),),
+        places=STAFF_DESK | {Place.CLASS, Place.SUBJECT}, parse=_optional_binding, refusal=ADMINS_ONLY,
+    ),
+    CommandSpec(
+        key="verify", names=("подтвердить", "verify"),
+        help=(HelpLine(action=A.MANAGE_PEOPLE, usage="/подтвердить <учитель>", text="подтвердить статус «учитель»"),),
+        places=STAFF_DESK, parse=_person(VERIFY_USAGE), refusal=ADMINS_ONLY,
+    ),
+    CommandSpec(
+        key="classteacher", names=("классрук", "classteacher"),
+        help=(HelpLine(action=A.MANAGE_PEOPLE, usage="/классрук <учитель> <класс>",
+                       text="назначить классного руководителя"),),
+        places=STAFF_DESK, parse=_person_and_class(CLASSTEACHER_USAGE), refusal=ADMINS_ONLY,
+    ),
+    CommandSpec(
+        key="admin", names=("админ", "admin"),
+        help=(HelpLine(action=A.APPOINT_ADMINS, usage="/админ добавить|убрать <учитель>",
+                       text="дополнительные администраторы"),),
+        places=STAFF_DESK, parse=_admin_change,
+        refusal="Извините, назначать дополнительных администраторов может только администратор, назначенный "
+                "приказом директора (п. 3.1–3.2 Положения).",
+    ),
+    CommandSpec(
+        key="move", names=("перевести", "move"),
+        help=(HelpLine(action=A.MANAGE_PEOPLE, usage="/перевести <ученик> <класс>",
+                       text="перевести ученика в другой класс"),),
+        places=STAFF_DESK, parse=_person_and_class(MOVE_USAGE), refusal=ADMINS_ONLY,
+    ),
+    CommandSpec(
+        key="remove", names=("исключить", "remove"),
+        help=(HelpLine(action=A.MANAGE_PEOPLE, usage="/исключить <пользователь>",
+                       text="исключить из всех групп и чатов"),),
+        places=STAFF_DESK, parse=_person(REMOVE_USAGE), refusal=ADMINS_ONLY,
+    ),
+    CommandSpec(
+        key="members", names=("участники", "members"),
+        help=(HelpLine(action=A.MANAGE_PEOPLE, usage="/участники [группа]", text="кто где состоит"),
+              HelpLine(action=A.INVITE_OWN_CLASS, usage="/участники <свой класс>", text="кто в вашем классе"),
+              HelpLine(action=A.INVITE_OWN_SUBJECT, usage="/участники <своя группа>", text="кто в вашей группе")),
+        places=STAFF_DESK, parse=_optional_group, refusal=ADMINS_ONLY,
+    ),
+    CommandSpec(
+        key="warns", names=("предупреждения", "warns"),
+        help=(HelpLine(action=A.MODERATE, usage="/предупреждения <кто>", text="действующие предупреждения участника"),),
+        places=STAFF_DESK, parse=_person(WARNS_USAGE), refusal=MODERATORS_ONLY,
+    ),
+    CommandSpec(
+        key="pardon", names=("простить", "pardon"),
+        help=(HelpLine(action=A.MODERATE, usage="/простить <кто>", text="снять последнее предупреждение"),),
+        places=STAFF_DESK, parse=_person(PARDON_USAGE), refusal=MODERATORS_ONLY,
+    ),
+    CommandSpec(
+        key="modlog", names=("журнал", "modlog"),
+        help=(HelpLine(action=A.MODERATE, usage="/журнал [N]", text="последние события модерации"),),
+        places=STAFF_DESK, parse=_modlog_size, refusal=MODERATORS_ONLY,
+    ),
+    CommandSpec(
+        key="filter", names=("фильтр", "filter"),
+        help=(HelpLine(action=A.MODERATE, usage="/фильтр добавить|удалить СЛОВО",
+                       text="свои слова школы для проверки"),),
+        places=STAFF_DESK, parse=_filter_change, refusal=MODERATORS_ONLY,
+    ),
+    CommandSpec(
+        key="allow", names=("разрешить", "allow"),
+        help=(HelpLine(action=A.MODERATE, usage="/разрешить СЛОВО", text="слово, которое никогда не отмечать"),),
+        places=STAFF_DESK, parse=lambda given: _word(given.args), refusal=MODERATORS_ONLY,
+    ),
+    CommandSpec(
+        key="reports", names=("обращения", "жалобы", "reports"),
+        help=(HelpLine(action=A.HANDLE_REPORTS, usage="/обращения", text="открытые обращения о взломах и жалобы"),),
+        places=STAFF_DESK, parse=_nothing,
+        refusal="Обращения рассматривают администраторы и руководство школы.",
+    ),
+    CommandSpec(
+        key="close", names=("закрыть", "close"),
+        help=(HelpLine(action=A.HANDLE_REPORTS, usage="/закрыть N", text="закрыть обращение №N"),),
+        places=STAFF_DESK, parse=lambda given: parse_report_number(given.args),
+        refusal="Обращения рассматривают администраторы и руководство школы.",
+    ),
+)
+
+_BY_NAME = {fold(name): spec for spec in COMMANDS for name in spec.names}
+_BY_PHRASE = {fold(phrase): spec for spec in COMMANDS for phrase in spec.phrases}
+
+
+def command_named(name: str) -> CommandSpec | None:
+    return _BY_NAME.get(fold(name))
+
+
+def command_of_phrase(text: str) -> CommandSpec | None:
+    """The command a plain DM text runs («помощь», a keyboard button's label)."""
+    return _BY_PHRASE.get(fold(text))

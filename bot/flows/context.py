@@ -1,0 +1,134 @@
+"""The context of one update: who acts, where, and the effects the flow owes.
+
+Built by the dispatcher for each stored update. `commit()` is the flow's one transaction: its
+writes, the effects collected so far (to the outbox) and the inbox row marked done, all at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from bot.chats import BoundChat
+from bot.people import Person
+from bot.places import PLACE_OF_PURPOSE, Place
+from bot.port.effects import AnswerPress, Buttons, Effect, Send
+from bot.port.events import ButtonPress, Event
+from bot.port.gateway import Gateway
+from bot.port.ids import SYSTEM, ChatId, PersonId, Platform, Where
+from bot.services import Services
+from storage.db import Database
+
+
+class AlreadyCommitted(RuntimeError):
+    """A flow tried to commit twice: one update, one transaction."""
+
+
+@dataclass(kw_only=True)
+class Context:
+    services: Services
+    db: Database
+    event: Event
+    inbox_id: int
+    actor: Person
+    """Who acts: the author, presser or person who started the bot."""
+    chat: BoundChat | None = None
+    """The bound chat the update happened in, if it is bound."""
+    effects: list[Effect] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def platform(self) -> Platform:
+        return self.event.platform
+
+    @property
+    def gateway(self) -> Gateway:
+        return self.services.gateways[self.event.platform]
+
+    @property
+    def where(self) -> Where:
+        return self.event.where
+
+    @property
+    def chat_id(self) -> ChatId | None:
+        return getattr(self.event, "chat", None)
+
+    @property
+    def in_dm(self) -> bool:
+        return self.chat_id is None
+
+    @property
+    def place(self) -> Place:
+        if self.chat_id is None:
+            return Place.DM
+        if self.chat is None:
+            return Place.UNBOUND
+        return PLACE_OF_PURPOSE[self.chat.binding.purpose]
+
+    # --- effects -----------------------------------------------------------------------
+    def owe(self, *effects: Effect) -> None:
+        if self.committed:
+            raise AlreadyCommitted("effects after the commit would be lost")
+        self.effects.extend(effects)
+
+    def reply(self, text: str, buttons: Buttons | None = None) -> None:
+        """Answer where the update happened."""
+        self.owe(Send(to=self.where, text=text, buttons=buttons))
+
+    def send(self, to: str, text: str, buttons: Buttons | None = None, *, tag: str | None = None,
+             on_failure: str | None = None) -> None:
+        self.owe(Send(to=to, text=text, buttons=buttons, tag=tag, on_failure=on_failure))
+
+    @property
+    def pressed(self) -> bool:
+        """The update is a button press (answers go to its pop-up)."""
+        return isinstance(self.event, ButtonPress)
+
+    def answer(self, text: str) -> None:
+        """The pop-up answer to the pressed button (a long text also goes to the conversation)."""
+        event = self.event
+        assert isinstance(event, ButtonPress)
+        self.owe(AnswerPress(platform=event.platform.value, press_id=event.press_id, presser=event.presser,
+                             where=event.where, text=text))
+
+    def dm(self, text: str, buttons: Buttons | None = None) -> None:
+        """Answer the actor privately (personal data never goes to a group chat)."""
+        self.owe(Send(to=self.actor.id, text=text, buttons=buttons))
+
+    async def tell_staff(self, text: str, buttons: Buttons | None = None, *, tag: str | None = None) -> None:
+        """The staff room(s); without one, the order's administrators by DM."""
+        for place in await self.services.staff_places():
+            self.send(place, text, buttons, tag=tag)
+
+    # --- the one transaction -----------------------------------------------------------
+    @asynccontextmanager
+    async def commit(self) -> AsyncIterator[None]:
+        """Writes inside the block, then the effects and the update marked done: all or nothing."""
+        if self.committed:
+            raise AlreadyCommitted("one update, one transaction")
+        owed_before = len(self.effects)
+        try:
+            async with self.db.transaction():
+                yield
+                await self.services.repos.outbox.add(self.effects, self.services.now())
+                await self.services.repos.inbox.mark_done(self.inbox_id, self.services.now())
+        except BaseException:
+            del self.effects[owed_before:]  # what the failed decision owed is owed no more
+            raise
+        self.committed = True
+
+    async def finish(self) -> None:
+        """Commit what a flow that wrote nothing owes (its replies), once."""
+        if not self.committed:
+            async with self.commit():
+                pass
+
+
+def person_of(event: Event) -> PersonId:
+    """Who acts in an update; the bot itself when nobody does (it was removed by the platform)."""
+    for name in ("author", "presser", "person", "member", "by"):
+        value = getattr(event, name, None)
+        if value:
+            return PersonId(value)
+    return SYSTEM

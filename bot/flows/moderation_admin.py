@@ -1,0 +1,133 @@
+"""Moderation by people (clauses 4.5, 4.6): /предупреждения, /простить, /журнал, /фильтр, /разрешить,
+and a person's /обжаловать with the administrator's decision on its card."""
+
+from __future__ import annotations
+
+from bot.buttons import callback, row
+from bot.commands.table import FilterChange
+from bot.errors import NotFound
+from bot.flows.context import Context
+from bot.moderation.actions import LABEL_TITLES
+from bot.moderation.verdict import Label
+from bot.port.ids import PersonId
+from bot.timefmt import local_date, local_minute
+
+LIFT, KEEP = "appeal_lift", "appeal_keep"
+
+
+def labels_text(labels: tuple[str, ...]) -> str:
+    return ", ".join(LABEL_TITLES[Label(label)] for label in labels if label in Label.__members__.values())
+
+
+async def warnings_of(ctx: Context, person_id: PersonId) -> None:
+    s = ctx.services
+    shown = s.link(await s.person(person_id))
+    active = await s.repos.moderation.active_warnings(person_id, s.now())
+    if not active:
+        ctx.reply(f"У {shown} нет действующих предупреждений.")
+        return
+    tz = s.timezone()
+    lines = [f"Действующие предупреждения ({len(active)}): {shown}"]
+    lines += [f"• {local_date(w.issued_at, tz)}: {labels_text(w.labels)} (до {local_date(w.expires_at, tz)})"
+              for w in active]
+    ctx.reply("\n".join(lines))
+
+
+async def pardon(ctx: Context, person_id: PersonId) -> None:
+    s = ctx.services
+    shown = s.link(await s.person(person_id))
+    async with ctx.commit():
+        lifted = await s.repos.moderation.pardon_last(person_id, ctx.actor.id, s.now())
+        if lifted is None:
+            raise NotFound("no warning", text=f"У {shown} нет действующих предупреждений — снимать нечего.")
+        await s.repos.audit.record(actor_id=ctx.actor.id, action="pardon", now=s.now(), target_id=person_id,
+                                   details={"warning": lifted.id})
+        left = len(await s.repos.moderation.active_warnings(person_id, s.now()))
+        ctx.reply(f"Снято предупреждение от {local_date(lifted.issued_at, s.timezone())}. Осталось: {left}.")
+        ctx.send(person_id, "Администратор снял одно ваше предупреждение. Спасибо за вежливое общение!")
+
+
+async def modlog(ctx: Context, limit: int) -> None:
+    s = ctx.services
+    events = await s.repos.moderation.recent_events(limit)
+    if not events:
+        ctx.reply("Журнал модерации пуст.")
+        return
+    titles = {chat.id: chat.title for chat in await s.repos.chats.all()}
+    names = await s.labels(e.author_id for e in events)
+    lines = [f"Последние события модерации ({len(events)}):"]
+    for e in events:
+        lines.append(f"• {local_minute(e.at, s.timezone())} «{titles.get(e.chat_id, 'чат не привязан')}» "
+                     f"{names[e.author_id]}: {labels_text(e.labels)} — «{e.excerpt}» "
+                     f"({', '.join(e.acts) or 'без действий'})")
+    ctx.reply("\n".join(lines))
+
+
+async def filter_words(ctx: Context, change: FilterChange) -> None:
+    s = ctx.services
+    async with ctx.commit():
+        if change.add:
+            await s.repos.moderation.set_word(change.word, "block", ctx.actor.id, s.now())
+            reply = (f"Слово «{change.word}» добавлено в фильтр: сообщения с ним (в любой форме и написании) "
+                     "будут отмечаться.")
+        else:
+            if not await s.repos.moderation.remove_word(change.word):
+                raise NotFound("no word", text=f"Слова «{change.word}» нет в списках школы.")
+            reply = f"Слово «{change.word}» убрано из списков школы."
+        await s.repos.audit.record(actor_id=ctx.actor.id, action="filter_add" if change.add else "filter_remove",
+                                   now=s.now(), chat_id=ctx.chat_id, details={"word": change.word})
+        ctx.reply(reply)
+    await s.features.checker.reload()
+
+
+async def allow_word(ctx: Context, word: str) -> None:
+    s = ctx.services
+    async with ctx.commit():
+        await s.repos.moderation.set_word(word, "allow", ctx.actor.id, s.now())
+        await s.repos.audit.record(actor_id=ctx.actor.id, action="filter_allow", now=s.now(), chat_id=ctx.chat_id,
+                                   details={"word": word})
+        ctx.reply(f"Слово «{word}» больше не будет считаться нарушением.")
+    await s.features.checker.reload()
+
+
+async def appeal(ctx: Context, _: None = None) -> None:
+    s = ctx.services
+    active = await s.repos.moderation.active_warnings(ctx.actor.id, s.now())
+    if not active:
+        ctx.reply("У вас нет действующих предупреждений — обжаловать нечего.")
+        return
+    places = await s.staff_places()
+    if not places:
+        ctx.reply("Не смог передать обжалование: чат «Учительская» ещё не привязан. Напишите классному руководителю.")
+        return
+    warning = active[-1]
+    shown = s.link(await s.person(ctx.actor.id))
+    async with ctx.commit():
+        appeal_id = await s.repos.moderation.open_appeal(warning_id=warning.id, person_id=ctx.actor.id, now=s.now())
+        if appeal_id is None:
+            ctx.reply("Ваше обжалование уже у администратора. Пожалуйста, дождитесь решения.")
+            return
+        buttons = row(callback("Снять предупреждение", LIFT, appeal_id, "positive"),
+                      callback("Оставить", KEEP, appeal_id, "negative"))
+        await ctx.tell_staff(
+            f"📝 Обжалование №{appeal_id}: {shown} просит снять предупреждение от "
+            f"{local_date(warning.issued_at, s.timezone())} ({labels_text(warning.labels)}). Подробности: /журнал",
+            buttons)
+        ctx.reply("Ваше обжалование передано администратору. Я сообщу о решении.")
+
+
+async def decide_appeal(ctx: Context, appeal_id: int, *, lift: bool) -> None:
+    """A press on the appeal card (the router checked the presser may moderate)."""
+    s = ctx.services
+    decider = s.link(await s.person(ctx.actor.id))
+    async with ctx.commit():
+        decided = await s.repos.moderation.decide_appeal(appeal_id, lift=lift, by=ctx.actor.id, now=s.now())
+        if decided is None:
+            ctx.answer("Это обжалование уже рассмотрено.")
+            return
+        await s.repos.audit.record(actor_id=ctx.actor.id, action="appeal_lifted" if lift else "appeal_kept",
+                                   now=s.now(), target_id=decided.person_id, details={"appeal": decided.id})
+        verdict = "снято" if lift else "оставлено"
+        ctx.answer(f"Готово: предупреждение {verdict}.")
+        ctx.reply(f"Обжалование №{decided.id}: предупреждение {verdict} ({decider}).")
+        ctx.send(decided.person_id, f"Администратор рассмотрел ваше обжалование: предупреждение {verdict}.")

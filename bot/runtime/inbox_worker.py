@@ -1,0 +1,108 @@
+"""The inbox worker: hands stored updates to the handlers, in order per conversation.
+
+On start it takes every update a crash or a stop left pending; then it wakes whenever a poller
+stores new ones. The handler marks an update done in the transaction of its decision; an
+update whose handling hit a passing storage problem is tried again a few times, then given up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from enum import Enum
+
+from bot.logs import error_without_content
+from bot.runtime.lanes import Lanes
+from storage.inbox import MAX_ATTEMPTS, Inbox, InboxItem
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+IDLE_CHECK = 5.0
+
+
+class Handled(Enum):
+    DONE = "done"  # marked done (or failed) by the handler
+    RETRY = "retry"  # a passing problem (the database was busy or full): try again soon
+
+
+Handler = Callable[[InboxItem], Awaitable[Handled]]
+
+
+class InboxWorker:
+    def __init__(self, inbox: Inbox, handler: Handler, *, concurrency: int = 32) -> None:
+        self._inbox = inbox
+        self._handler = handler
+        self._lanes = Lanes(max_concurrency=concurrency)
+        self._wake = asyncio.Event()
+        self._accepting = True
+        self._last_id = 0
+        self.handled = 0
+        """Updates finished so far; the sandbox and tests wait on it."""
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        while self._accepting:
+            self._wake.clear()
+            try:
+                items = await self._inbox.pending(self._last_id, BATCH)
+            except Exception as error:
+                log.error("inbox: cannot read pending updates: %s", error_without_content(error))
+                items = []
+                await asyncio.sleep(1.0)
+            for item in items:
+                self._last_id = item.id
+                self._lanes.submit(item.lane, lambda item=item: self._handle(item))  # type: ignore[misc]
+            if len(items) == BATCH:
+                continue
+            try:
+                await asyncio.wait_for(self._wake.wait(), IDLE_CHECK)
+            except TimeoutError:
+                pass
+
+    async def _handle(self, item: InboxItem) -> None:
+        attempts = item.attempts
+        try:
+            while True:
+                if await self._handler(item) is Handled.DONE:
+                    return
+                attempts = await self._safe_count(item, attempts)
+                if attempts >= MAX_ATTEMPTS:
+                    log.error("inbox: update %s given up after %d attempts", item.id, attempts)
+                    await self._safe_fail(item)
+                    return
+                await asyncio.sleep(min(30.0, 0.5 * 2**attempts))
+        finally:
+            self.handled += 1
+
+    async def _safe_count(self, item: InboxItem, attempts: int) -> int:
+        try:
+            return await self._inbox.count_attempt(item.id)
+        except Exception:  # the database is still unwell: count in memory
+            return attempts + 1
+
+    async def _safe_fail(self, item: InboxItem) -> None:
+        try:
+            await self._inbox.mark_failed(item.id, datetime.now(UTC))
+        except Exception as error:
+            log.error("inbox: update %s could not be marked failed: %s", item.id, error_without_content(error))
+
+    @property
+    def in_flight(self) -> int:
+        return self._lanes.busy
+
+    async def wait_idle(self) -> None:
+        await self._lanes.wait_idle()
+
+    async def stop(self, timeout: float) -> bool:
+        """Take nothing new; finish what is in flight within `timeout` (the rest stays pending)."""
+        self._accepting = False
+        self._wake.set()
+        finished = await self._lanes.drain(timeout)
+        if not finished:
+            self._lanes.cancel()
+        return finished

@@ -1,0 +1,187 @@
+"""The outbox worker: carries out committed effects, in order per conversation, until done.
+
+Deletes and button answers go first (priority 0). A transient failure (network, 5xx, rate
+limits) puts the effect back with a growing pause; its lane waits, so the conversation keeps
+its order. A refusal that can never succeed is recorded with its reason, and whatever the
+flow asked to be said about it (e.g. «the link was not delivered») goes to the staff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from pydantic import ValidationError
+
+from bot.delivery import failure_note
+from bot.logs import error_without_content
+from bot.port.effects import Effect, RemoveMember, Send, SendChatLinks, load_effect
+from bot.port.gateway import GatewayError, Problem
+from bot.port.ids import Where
+from bot.runtime.effects import NOT_ADMIN_NOTICE, EffectRunner, Outcome, not_admin_followups
+from bot.services import Services
+from storage.outbox import OutboxItem
+
+log = logging.getLogger(__name__)
+
+MAX_TRANSIENT_ATTEMPTS = 60
+"""About five hours of retries at the longest pause: then the staff is told, if the flow asked."""
+LONGEST_PAUSE = 300.0
+IDLE_CHECK = 5.0
+
+
+def wall_clock() -> datetime:
+    # Retries are about real seconds, whatever clock the school's business logic is given.
+    return datetime.now(UTC)
+
+
+def pause_after(attempts: int) -> float:
+    return min(LONGEST_PAUSE, 0.5 * 2 ** min(attempts, 12))
+
+
+class OutboxWorker:
+    def __init__(self, services: Services, *, concurrency: int = 16,
+                 clock: Callable[[], datetime] = wall_clock) -> None:
+        self._s = services
+        self._outbox = services.repos.outbox
+        self._runner = EffectRunner(services.gateways, self._outbox.message_of)
+        self._concurrency = concurrency
+        self._clock = clock
+        self._busy: set[str] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self.done = 0
+        """Effects finished (sent or given up) so far; tests and the sandbox wait on it."""
+
+    def wake(self) -> None:
+        """New effects were committed: look at the outbox now."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                await self._start_due()
+            except Exception as error:  # the database may be unwell for a while; the worker must not die
+                log.error("outbox: cannot read the queue: %s", error_without_content(error))
+                await asyncio.sleep(1.0)
+            await self._sleep()
+
+    async def _start_due(self) -> None:
+        free = self._concurrency - len(self._busy)
+        if free <= 0:
+            return
+        for item in await self._outbox.heads(self._busy, self._clock(), free):
+            self._busy.add(item.lane)
+            task = asyncio.create_task(self._do(item))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _sleep(self) -> None:
+        timeout = IDLE_CHECK
+        due = await self._next_retry_in()
+        if due is not None:
+            timeout = max(0.05, min(timeout, due))
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout)
+        except TimeoutError:
+            pass
+
+    async def _next_retry_in(self) -> float | None:
+        try:
+            when = await self._outbox.next_retry()
+        except Exception:
+            return None
+        return None if when is None else (when - self._clock()).total_seconds()
+
+    async def _do(self, item: OutboxItem) -> None:
+        try:
+            await self._carry_out(item)
+        except Exception as error:  # the database failed while recording: the effect is retried later
+            log.error("outbox: effect %s not recorded: %s", item.id, error_without_content(error))
+            await asyncio.sleep(1.0)
+        finally:
+            self._busy.discard(item.lane)
+            self._wake.set()
+
+    async def _carry_out(self, item: OutboxItem) -> None:
+        now = self._clock()
+        try:
+            effect = load_effect(item.effect_json)
+        except ValidationError:
+            log.error("outbox: effect %s is not readable; given up", item.id)
+            await self._outbox.fail(item.id, Problem.REJECTED, now)
+            self.done += 1
+            return
+        staff = await self._s.staff_places()
+        try:
+            outcome = await self._runner.run(effect, item, staff)
+        except GatewayError as error:
+            if error.transient and item.attempts + 1 < MAX_TRANSIENT_ATTEMPTS:
+                log.info("outbox: effect %s postponed (%s)", item.id, error.problem)
+                await self._outbox.postpone(item.id, now + timedelta(seconds=pause_after(item.attempts)))
+                return
+            await self._give_up(item, effect, error.problem, staff)
+            return
+        except KeyError:  # the platform of this effect does not run in this process any more
+            await self._give_up(item, effect, Problem.UNSUPPORTED, staff)
+            return
+        except Exception as error:
+            log.error("outbox: effect %s failed: %s", item.id, error_without_content(error))
+            await self._give_up(item, effect, Problem.REJECTED, staff)
+            return
+        await self._record(item, effect, outcome, staff)
+
+    async def _record(self, item: OutboxItem, effect: Effect, outcome: Outcome, staff: list[Where]) -> None:
+        now = self._clock()
+        chats = self._s.repos.chats
+        followups = list(outcome.followups)
+        async with self._outbox.transaction():
+            if outcome.said_not_admin is not None and await chats.first_notice(outcome.said_not_admin,
+                                                                              NOT_ADMIN_NOTICE, now):
+                bound = await chats.get(outcome.said_not_admin)
+                title = bound.title if bound is not None else await chats.title_of(outcome.said_not_admin)
+                followups += not_admin_followups(outcome.said_not_admin, title or "без названия",
+                                                 self._s.gateway(outcome.said_not_admin), staff)
+            if outcome.can_delete_again is not None:
+                await chats.clear_notice(outcome.can_delete_again, NOT_ADMIN_NOTICE)
+            if outcome.problem is not None:
+                log.info("outbox: effect %s refused: %s", item.id, outcome.problem.value)
+                await self._outbox.fail(item.id, outcome.problem, now, followups)
+                followups = []
+            else:
+                tag = effect.tag if isinstance(effect, Send | SendChatLinks) else None
+                await self._outbox.mark_sent(item.id, now, tag=tag, lane=item.lane, message_ref=outcome.message_ref)
+            if followups:
+                await self._outbox.add(followups, now)
+        self.done += 1
+
+    async def _give_up(self, item: OutboxItem, effect: Effect, problem: Problem, staff: list[Where]) -> None:
+        template = effect.on_failure if isinstance(effect, Send | SendChatLinks | RemoveMember) else None
+        followups: list[Effect] = (
+            [Send(to=place, text=failure_note(template, problem)) for place in staff] if template else []
+        )
+        log.warning("outbox: effect %s given up: %s", item.id, problem.value)
+        await self._outbox.fail(item.id, problem, self._clock(), followups)
+        self.done += 1
+
+    async def flush(self, timeout: float) -> bool:
+        """Carry out what is due now, for at most `timeout` seconds; True if nothing is left due."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            if not self._busy and not await self._outbox.heads(set(), self._clock(), 1):
+                return True
+            if loop.time() >= deadline:
+                return False
+            self.wake()
+            await asyncio.sleep(0.05)
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=5)

@@ -1,0 +1,171 @@
+"""The VK side of the gateway port: every effect and read the bot needs, as VK API calls."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from vkbottle import VKAPIError
+
+from bot.port.effects import Buttons
+from bot.port.events import MessageRef
+from bot.port.gateway import BotRights, Capabilities, Gateway, Gender, MembersPage, Profile
+from bot.port.ids import ChatId, PersonId, Platform, person_id, raw_id
+from bot.port.ratelimit import URGENT
+from bot.vk.api import VkApi, VkNetworkError
+from bot.vk.errors import code_problem, gateway_error
+from bot.vk.translate import CHAT_PEER_BASE
+
+MESSAGE_LIMIT = 4096
+SNACKBAR_LIMIT = 90
+LABEL_LIMIT = 40
+MEMBERS_PAGE = 200  # VK's default count is 20: without paging big chats look almost empty
+USERS_PER_CALL = 1000
+_MARKUP = re.compile(r"\[(?:id|club|public|event)\d{1,12}\|([^\[\]]{0,200})\]", re.IGNORECASE)
+_PING = re.compile(r"(?<![\w@*])([@*])(?=[A-Za-z0-9_])")
+_PROFILE = re.compile(r"(?:https?://)?(?:www\.|m\.)?vk\.(?:com|ru)/id([1-9]\d{0,11})/?", re.IGNORECASE)
+
+VK_CAPABILITIES = Capabilities(
+    title="ВКонтакте",
+    reset_link=True,
+    block_on_remove=False,
+    edit_messages=True,
+    menu_keyboard=True,
+    message_limit=MESSAGE_LIMIT,
+    press_answer_limit=SNACKBAR_LIMIT,
+    admin_steps=("Откройте настройки чата → «Участники» → сообщество школы → «Назначить администратором» "
+                 "(или хотя бы дайте ему доступ ко всей переписке)."),
+    link_reset_steps="Откройте настройки чата → «Ссылка на беседу» → «Сбросить ссылку».",
+    sessions_hint="в настройках VK ID откройте «Безопасность» → «Устройства»",
+)
+
+
+def defang(text: str) -> str:
+    """What the bot sends never pings anyone: mention markup becomes the name, «@all» stays text."""
+    return _PING.sub(lambda m: m[1] + "\u2060", _MARKUP.sub(lambda m: m[1], text))
+
+
+def keyboard_json(buttons: Buttons) -> str:
+    rows = []
+    for row in buttons.rows:
+        out = []
+        for button in row:
+            label = button.label[:LABEL_LIMIT]
+            if button.payload is not None:
+                action: dict[str, Any] = {"type": "callback", "label": label,
+                                          "payload": json.dumps(button.payload, ensure_ascii=False)}
+            else:
+                action = {"type": "text", "label": label}
+            out.append({"action": action, "color": button.style})
+        rows.append(out)
+    if buttons.menu:
+        return json.dumps({"one_time": False, "buttons": rows}, ensure_ascii=False)
+    return json.dumps({"inline": True, "buttons": rows}, ensure_ascii=False)
+
+
+def _peer(where: str) -> int:
+    return raw_id(where)
+
+
+class VkGateway(Gateway):
+    platform = Platform.VK
+    capabilities = VK_CAPABILITIES
+
+    def __init__(self, api: VkApi, *, group_id: int, screen_name: str) -> None:
+        self._api = api
+        self._group_id = group_id
+        self._screen_name = screen_name
+
+    async def _call(self, method: str, params: dict[str, Any], *, priority: int = 1) -> Any:
+        try:
+            response = await self._api.request(method, params, priority=priority)
+        except (VKAPIError, VkNetworkError) as error:
+            raise gateway_error(error) from None
+        return response.get("response")
+
+    async def send(self, to: str, text: str, *, buttons: Buttons | None, dedup: int) -> MessageRef | None:
+        params: dict[str, Any] = {"peer_ids": str(_peer(to)), "message": defang(text)[:MESSAGE_LIMIT],
+                                  "random_id": dedup}
+        if buttons is not None:
+            params["keyboard"] = keyboard_json(buttons)
+        result = await self._call("messages.send", params)
+        first = result[0] if isinstance(result, list) and result and isinstance(result[0], dict) else {}
+        if isinstance(first.get("error"), dict):
+            raise code_problem(int(first["error"].get("code", 0)))
+        cmid = first.get("conversation_message_id")
+        return str(cmid) if cmid else None
+
+    async def edit(self, where: str, message: MessageRef, text: str, *, buttons: Buttons | None) -> None:
+        params: dict[str, Any] = {"peer_id": _peer(where), "conversation_message_id": int(message),
+                                  "message": defang(text)[:MESSAGE_LIMIT]}
+        if buttons is not None:  # VK drops the keyboard on an edit that does not resend it
+            params["keyboard"] = keyboard_json(buttons)
+        await self._call("messages.edit", params)
+
+    async def answer_press(self, press_id: str, presser: PersonId, where: str, text: str) -> None:
+        data = {"type": "show_snackbar", "text": defang(text)[:SNACKBAR_LIMIT]}
+        await self._call("messages.sendMessageEventAnswer", {
+            "event_id": press_id, "user_id": raw_id(presser), "peer_id": _peer(where),
+            "event_data": json.dumps(data, ensure_ascii=False)}, priority=URGENT)
+
+    async def delete(self, chat: ChatId, message: MessageRef) -> None:
+        await self._call("messages.delete", {"peer_id": _peer(chat), "cmids": int(message), "delete_for_all": 1},
+                         priority=URGENT)
+
+    async def remove_member(self, chat: ChatId, person: PersonId, *, block: bool) -> None:
+        await self._call("messages.removeChatUser",
+                         {"chat_id": _peer(chat) - CHAT_PEER_BASE, "member_id": raw_id(person)})
+
+    async def chat_link(self, chat: ChatId, *, reset: bool = False) -> str:
+        params: dict[str, Any] = {"peer_id": _peer(chat)}
+        if reset:
+            params["reset"] = 1
+        result = await self._call("messages.getInviteLink", params)
+        return str(result["link"])
+
+    async def members(self, chat: ChatId, cursor: str | None = None) -> MembersPage:
+        offset = int(cursor or 0)
+        result = await self._call("messages.getConversationMembers",
+                                  {"peer_id": _peer(chat), "count": MEMBERS_PAGE, "offset": offset})
+        items = result.get("items", []) if isinstance(result, dict) else []
+        people = tuple(person_id(Platform.VK, int(i["member_id"])) for i in items if int(i.get("member_id", 0)) > 0)
+        offset += len(items)
+        total = int(result.get("count", 0)) if isinstance(result, dict) else 0
+        return MembersPage(members=people, cursor=str(offset) if items and offset < total else None)
+
+    async def _conversation(self, chat: ChatId) -> dict[str, Any]:
+        result = await self._call("messages.getConversationsById", {"peer_ids": _peer(chat)})
+        items = result.get("items", []) if isinstance(result, dict) else []
+        return items[0] if items and isinstance(items[0], dict) else {}
+
+    async def bot_rights(self, chat: ChatId) -> BotRights:
+        settings = (await self._conversation(chat)).get("chat_settings") or {}
+        admin = -self._group_id in (settings.get("admin_ids") or [])
+        return BotRights(is_admin=admin, reads_all=admin, can_delete=admin, can_remove=admin)
+
+    async def chat_title(self, chat: ChatId) -> str:
+        settings = (await self._conversation(chat)).get("chat_settings") or {}
+        return str(settings.get("title") or "")
+
+    async def profiles(self, people: list[PersonId]) -> dict[PersonId, Profile]:
+        found: dict[PersonId, Profile] = {}
+        ids = [raw_id(p) for p in people]
+        for start in range(0, len(ids), USERS_PER_CALL):
+            chunk = ids[start:start + USERS_PER_CALL]
+            result = await self._call("users.get", {"user_ids": ",".join(map(str, chunk)), "fields": "sex"})
+            for user in result or []:
+                name = f"{user.get('first_name', '')} {user.get('last_name', '')}".strip()
+                gender = {1: Gender.FEMALE, 2: Gender.MALE}.get(int(user.get("sex") or 0), Gender.UNKNOWN)
+                found[person_id(Platform.VK, int(user["id"]))] = Profile(name=name, gender=gender)
+        return found
+
+    def profile_link(self, person: PersonId, name: str) -> str:
+        return f"{name or 'без имени'} (vk.com/id{raw_id(person)})"
+
+    def deep_link(self, payload: str) -> str:
+        return f"https://vk.me/{self._screen_name}?ref={payload}"
+
+    def parse_profile_link(self, text: str) -> PersonId | None:
+        match = _PROFILE.fullmatch(text.strip())
+        return person_id(Platform.VK, int(match[1])) if match else None

@@ -1,0 +1,169 @@
+"""The outbox: effects owed by committed decisions, carried out by a worker until done.
+
+Effects are added in the transaction of the decision that owes them. Each lane (a conversation)
+runs in order, one effect at a time; a transient failure waits and retries, a permanent one is
+recorded with its reason (never the content) and the lane moves on.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.port.effects import Effect, Send, SendChatLinks, dump_effect, lane_of, priority_of
+from bot.port.gateway import Problem
+from storage.db import Database, Transaction
+from storage.times import iso, parse_time
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutboxItem:
+    id: int
+    lane: str
+    priority: int
+    effect_json: str
+    attempts: int
+    dedup: int
+    not_before: datetime | None
+
+
+def new_dedup() -> int:
+    """A random int32 (VK random_id): the platform drops a repeat, so a resend never shows twice."""
+    return secrets.randbelow(2**31 - 1) + 1
+
+
+def _tag(effect: Effect) -> str | None:
+    return effect.tag if isinstance(effect, Send | SendChatLinks) else None
+
+
+class Outbox:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]:
+        """Recording an outcome and its follow-ups happens at once or not at all."""
+        return self._db.transaction()
+
+    async def add(self, effects: Sequence[Effect], now: datetime) -> list[int]:
+        """Queue effects (inside the caller's transaction, when there is one)."""
+        ids = []
+        async with self._db.transaction() as tx:
+            for effect in effects:
+                tag = _tag(effect)
+                new_id = await tx.execute(
+                    "INSERT INTO outbox (lane, priority, effect, dedup, tag, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (lane_of(effect), priority_of(effect), dump_effect(effect), new_dedup(), tag, iso(now)),
+                )
+                if tag is not None:  # where the tagged message will be, so a later edit finds it
+                    await tx.execute(
+                        "INSERT INTO sent_messages (tag, conversation) VALUES (?, ?) "
+                        "ON CONFLICT (tag, conversation) DO UPDATE SET message_ref = NULL, sent_at = NULL",
+                        (tag, lane_of(effect)),
+                    )
+                ids.append(new_id)
+        return ids
+
+    async def heads(self, busy: set[str], now: datetime, limit: int) -> list[OutboxItem]:
+        """The first pending effect of each lane not in `busy` and due now, most urgent first."""
+        rows = await self._db.fetch_all(
+            "SELECT o.* FROM outbox o JOIN (SELECT lane, MIN(id) AS id FROM outbox WHERE state = 'pending' "
+            "GROUP BY lane) h ON o.id = h.id ORDER BY o.priority, o.id"
+        )
+        due = []
+        for r in rows:
+            not_before = parse_time(r["not_before"])
+            if r["lane"] in busy or (not_before is not None and not_before > now):
+                continue
+            due.append(OutboxItem(id=r["id"], lane=r["lane"], priority=r["priority"], effect_json=r["effect"],
+                                  attempts=r["attempts"], dedup=r["dedup"], not_before=not_before))
+            if len(due) >= limit:
+                break
+        return due
+
+    async def next_retry(self) -> datetime | None:
+        """When the earliest postponed effect becomes due."""
+        row = await self._db.fetch_one(
+            "SELECT MIN(not_before) AS t FROM outbox WHERE state = 'pending' AND not_before IS NOT NULL"
+        )
+        return parse_time(row["t"]) if row is not None else None
+
+    async def mark_sent(self, item_id: int, now: datetime, *, tag: str | None = None, lane: str = "",
+                        message_ref: str | None = None) -> None:
+        async with self._db.transaction() as tx:
+            await tx.execute("UPDATE outbox SET state = 'sent', done_at = ?, problem = NULL WHERE id = ?",
+                             (iso(now), item_id))
+            if tag is not None:
+                await tx.execute(
+                    "UPDATE sent_messages SET message_ref = ?, sent_at = ? WHERE tag = ? AND conversation = ?",
+                    (message_ref, iso(now), tag, lane),
+                )
+
+    async def postpone(self, item_id: int, until: datetime) -> None:
+        await self._db.execute(
+            "UPDATE outbox SET attempts = attempts + 1, not_before = ?, problem = ? WHERE id = ?",
+            (iso(until), Problem.TRANSIENT.value, item_id),
+        )
+
+    async def fail(self, item_id: int, problem: Problem, now: datetime, followups: Sequence[Effect] = ()) -> None:
+        """Give up on an effect, queueing what must be said about it, in one transaction."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE outbox SET state = 'failed', problem = ?, done_at = ?, attempts = attempts + 1 WHERE id = ?",
+                (problem.value, iso(now), item_id),
+            )
+            if followups:
+                await self.add(followups, now)
+
+    async def message_of(self, tag: str, conversation: str) -> str | None:
+        """The handle of the message sent under `tag` there; None when it was never sent."""
+        row = await self._db.fetch_one(
+            "SELECT message_ref FROM sent_messages WHERE tag = ? AND conversation = ?", (tag, conversation)
+        )
+        return str(row["message_ref"]) if row is not None and row["message_ref"] is not None else None
+
+    async def places_of(self, tag: str) -> list[str]:
+        """Every conversation a message under `tag` was (or is being) sent to."""
+        rows = await self._db.fetch_all("SELECT conversation FROM sent_messages WHERE tag = ? ORDER BY conversation",
+                                        (tag,))
+        return [r["conversation"] for r in rows]
+
+    async def failed_tags(self, prefix: str) -> dict[str, Problem]:
+        """Tags starting with `prefix` whose latest effect failed for good (e.g. undelivered welcomes)."""
+        rows = await self._db.fetch_all(
+            "SELECT tag, state, problem FROM outbox WHERE tag LIKE ? ESCAPE '\\' "
+            "AND id IN (SELECT MAX(id) FROM outbox WHERE tag LIKE ? ESCAPE '\\' GROUP BY tag)",
+            (_like_prefix(prefix), _like_prefix(prefix)),
+        )
+        return {r["tag"]: Problem(r["problem"] or Problem.REJECTED.value) for r in rows if r["state"] == "failed"}
+
+    async def retry_tag(self, tag: str, now: datetime) -> bool:
+        """Queue again the last failed effect under `tag` (a staff member's «Отправить ещё раз»)."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one(
+                "SELECT id, effect, state FROM outbox WHERE tag = ? ORDER BY id DESC LIMIT 1", (tag,)
+            )
+            if row is None or row["state"] != "failed":
+                return False
+            await tx.execute(
+                "INSERT INTO outbox (lane, priority, effect, dedup, tag, created_at) "
+                "SELECT lane, priority, effect, ?, tag, ? FROM outbox WHERE id = ?",
+                (new_dedup(), iso(now), row["id"]),
+            )
+        return True
+
+    async def backlog(self) -> int:
+        row = await self._db.fetch_one("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'")
+        return int(row["n"]) if row is not None else 0
+
+    async def purge_done_before(self, cutoff: datetime) -> int:
+        """Sent and given-up effects older than `cutoff` go: they quote what the bot said to people."""
+        return await self._db.execute(
+            "DELETE FROM outbox WHERE state != 'pending' AND done_at < ?", (iso(cutoff),)
+        )
+
+
+def _like_prefix(prefix: str) -> str:
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
