@@ -98,7 +98,8 @@ class Dispatcher:
         actor = await self._s.actor(person_of(event))
         chat_id = getattr(event, "chat", None)
         chat = await self._s.repos.chats.get(chat_id) if chat_id else None
-        return Context(services=self._s, db=self._db, event=event, inbox_id=item.id, actor=actor, chat=chat)
+        return Context(services=self._s, transaction=self._db.transaction, event=event, inbox_id=item.id,
+                       actor=actor, chat=chat)
 
     async def _say(self, ctx: Context, text: str) -> None:
         """What a failed flow owed is dropped; the person is told why (where there is anyone to tell)."""

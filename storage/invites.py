@@ -6,7 +6,8 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.membership.invites import Invite, InviteState, revoke
+from bot.errors import InviteError
+from bot.membership.invites import Invite, InviteState, consume, expire, revoke
 from bot.port.ids import PersonId
 from bot.roles import Role
 from storage.db import Database, Transaction
@@ -30,15 +31,36 @@ def _invite(row: aiosqlite.Row) -> Invite:
     )
 
 
-async def take_use(tx: Transaction, code: str, now: datetime) -> bool:
-    """Count one more use if the link still works; False when it does not (or someone took the last use)."""
+async def _read(tx: Transaction, code: str) -> Invite | None:
+    row = await tx.fetch_one("SELECT * FROM invites WHERE code = ?", (code,))
+    return _invite(row) if row is not None else None
+
+
+async def save_transition(tx: Transaction, before: Invite, after: Invite, *, by: PersonId | None = None,
+                          now: datetime | None = None) -> bool:
+    """Store a transition the core computed, only if the row still holds the state it started from
+    (the same state and uses): one changed row, or a lost race."""
+    closing = after.state is not InviteState.ACTIVE and before.state is InviteState.ACTIVE
     changed = await tx.execute(
-        "UPDATE invites SET uses = uses + 1, "
-        "state = CASE WHEN max_uses IS NOT NULL AND uses + 1 >= max_uses THEN 'used_up' ELSE state END "
-        "WHERE code = ? AND state = 'active' AND (max_uses IS NULL OR uses < max_uses) AND expires_at > ?",
-        (code, iso(now)),
+        "UPDATE invites SET uses = ?, state = ?, closed_by = COALESCE(?, closed_by), "
+        "closed_at = COALESCE(?, closed_at) WHERE code = ? AND state = ? AND uses = ?",
+        (after.uses, after.state.value, by if closing else None,
+         iso(now or after.expires_at) if closing else None, before.code, before.state.value, before.uses),
     )
     return changed == 1
+
+
+async def take_use(tx: Transaction, code: str, now: datetime) -> bool:
+    """Count one more use if the link still works (bot.membership.invites.consume decides);
+    False when it does not, or someone took the last use first."""
+    invite = await _read(tx, code)
+    if invite is None:
+        return False
+    try:
+        used = consume(invite, now)
+    except InviteError:
+        return False
+    return await save_transition(tx, invite, used)
 
 
 class InvitesRepo:
@@ -71,11 +93,14 @@ class InvitesRepo:
             return await take_use(tx, code, now)
 
     async def expire_due(self, now: datetime) -> int:
-        """Mark every active link past its expiry as expired; returns how many."""
-        return await self._db.execute(
-            "UPDATE invites SET state = 'expired', closed_at = expires_at WHERE state = 'active' AND expires_at <= ?",
-            (iso(now),),
-        )
+        """Mark every active link past its expiry as expired (bot.membership.invites.expire); returns how many."""
+        expired = 0
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch_all("SELECT * FROM invites WHERE state = 'active' AND expires_at <= ?", (iso(now),))
+            for row in rows:
+                invite = _invite(row)
+                expired += await save_transition(tx, invite, expire(invite), now=invite.expires_at)
+        return expired
 
     async def live(self, now: datetime, *, created_by: PersonId | None = None) -> list[Invite]:
         """Links that still work (after marking the expired ones), newest first."""
@@ -89,12 +114,12 @@ class InvitesRepo:
         return [_invite(r) for r in rows]
 
     async def revoke(self, code: str, by: PersonId, now: datetime) -> bool:
-        """Annul an active link; False if it was no longer active."""
-        changed = await self._db.execute(
-            "UPDATE invites SET state = 'revoked', closed_by = ?, closed_at = ? WHERE code = ? AND state = 'active'",
-            (by, iso(now), code),
-        )
-        return changed == 1
+        """Annul an active link (bot.membership.invites.revoke); False if it was no longer active."""
+        async with self._db.transaction() as tx:
+            invite = await _read(tx, code)
+            if invite is None or invite.state is not InviteState.ACTIVE:
+                return False
+            return await save_transition(tx, invite, revoke(invite), by=by, now=now)
 
     async def revoke_unused(self, by: PersonId, now: datetime, *, created_by: PersonId | None = None) -> list[Invite]:
         """Annul every active link nobody has used yet (3.2); returns the annulled links."""
@@ -104,11 +129,11 @@ class InvitesRepo:
         if created_by is not None:
             sql += " AND created_by = ?"
             params.append(created_by)
+        revoked = []
         async with self._db.transaction() as tx:
-            rows = await tx.fetch_all(sql, params)
-            for row in rows:
-                await tx.execute(
-                    "UPDATE invites SET state = 'revoked', closed_by = ?, closed_at = ? WHERE code = ? AND state = 'active'",
-                    (by, iso(now), row["code"]),
-                )
-        return [revoke(_invite(r)) for r in rows]
+            for row in await tx.fetch_all(sql, params):
+                invite = _invite(row)
+                annulled = revoke(invite)
+                if await save_transition(tx, invite, annulled, by=by, now=now):
+                    revoked.append(annulled)
+        return revoked

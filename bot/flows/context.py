@@ -6,8 +6,8 @@ writes, the effects collected so far (to the outbox) and the inbox row marked do
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 
 from bot.chats import BoundChat
@@ -18,7 +18,6 @@ from bot.port.events import ButtonPress, Event
 from bot.port.gateway import Gateway
 from bot.port.ids import SYSTEM, ChatId, PersonId, Platform, Where
 from bot.services import Services
-from storage.db import Database
 
 
 class AlreadyCommitted(RuntimeError):
@@ -28,7 +27,8 @@ class AlreadyCommitted(RuntimeError):
 @dataclass(kw_only=True)
 class Context:
     services: Services
-    db: Database
+    transaction: Callable[[], AbstractAsyncContextManager[object]]
+    """The database's transaction (nested ones become savepoints): the flow's one commit."""
     event: Event
     inbox_id: int
     actor: Person
@@ -109,7 +109,7 @@ class Context:
             raise AlreadyCommitted("one update, one transaction")
         owed_before = len(self.effects)
         try:
-            async with self.db.transaction():
+            async with self.transaction():
                 yield
                 await self.services.repos.outbox.add(self.effects, self.services.now())
                 await self.services.repos.inbox.mark_done(self.inbox_id, self.services.now())
