@@ -1,12 +1,15 @@
 """Benchmark of the moderation check against two open-source Russian profanity filters.
 
 Run: .venv/bin/python bench/moderation_bench.py   (writes bench/RESULTS-moderation.md)
+     .venv/bin/python bench/moderation_bench.py --ours-only   (skips the other filters: minutes faster)
 
-Measures, on tests/data/moderation_set.jsonl and tests/data/moderation_holdout.jsonl:
-per-label precision/recall/F1, false-positive rate on clean messages, messages per
-second of `check` alone on one core, model load time, and worst-case time on
-adversarial 4,096-character messages. check-swear and better-profanity are run on
-the same messages and scored on the profanity label only.
+Measures, on the project's sets tests/data/moderation_set.jsonl and moderation_holdout.jsonl
+and on the own/dev sets moderation_own_dev.jsonl (tuned on) and moderation_own_aside.jsonl
+(held aside, scored only at the end): per-label precision/recall/F1, false-positive rate on
+clean messages, a per-kind breakdown of the own sets, messages per second of `check` alone on
+one core, model load time, and worst-case time on adversarial 4,096-character messages.
+check-swear and better-profanity are run on the project's sets and scored on the profanity
+label only.
 """
 
 from __future__ import annotations
@@ -17,14 +20,19 @@ import os
 import platform
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 LABELS = ("profanity", "insult", "personal_data", "account_sharing")
 SETS = {"set": ROOT / "tests/data/moderation_set.jsonl", "holdout": ROOT / "tests/data/moderation_holdout.jsonl"}
+# Own/dev sets: messages with a "kind" field, written from the policy by the detection's author.
+OWN_SETS = {
+    "own_dev": ROOT / "tests/data/moderation_own_dev.jsonl",
+    "own_aside": ROOT / "tests/data/moderation_own_aside.jsonl",
+}
 # Function words given to check-swear instead of NLTK's list, which it would try to download.
 RU_STOPWORDS = "и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее мне было вот от меня еще нет о из ему теперь когда даже ну ли если уже или ни быть был него до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя их чем была сам чтоб без будто чего раз тоже себе под будет ж тогда кто этот того потому этого какой совсем ним здесь этом один почти мой тем чтобы нее сейчас были куда зачем всех никогда можно при наконец два об другой хоть после над больше тот через эти нас про всего них какая много разве три эту моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя такой им более всегда конечно всю между".split()
 # Inflected forms for better-profanity, which matches whole words only (our own short list).
@@ -32,6 +40,16 @@ RU_OBSCENE_FORMS = """хуй хуя хую хуем хуи хуёв хуев х�
 пизда пизды пизде пизду пиздой пиздец пиздеца пиздецки пиздёж пиздеж пиздит пиздить спиздил спиздили спиздила пиздатый пиздато пиздюк пиздюки пиздюлей распиздяй
 ебать ебал ебала ебали ебёт ебет ебут ебаный ебаная ебаное ёбаный заебал заебала заебали заебался заебись выебываться наебнулся уебан уебок уёбок долбоёб долбоеб ебанутый ебанько
 блядь бляди блядский блядская блять бля блядство выблядок мудак мудаки мудака мудила мудозвон манда мандавошка залупа залупаться пидор пидора пидоры пидорас пидорасы пидарас сука суки суку сучара""".split()
+
+
+# F1 per label and clean messages with any label, of the check as it was before the
+# generalisation work (git HEAD of 2026-11-28), run on the same sets on 2026-11-29.
+BEFORE = {
+    "set": ("0.998", "1.000", "1.000", "1.000", "0.14%"),
+    "holdout": ("1.000", "1.000", "1.000", "1.000", "0.00%"),
+    "own_dev": ("0.783", "0.433", "0.542", "0.613", "11.43%"),
+    "own_aside": ("0.698", "0.286", "0.483", "0.667", "24.18%"),
+}
 
 
 def load(path: Path) -> list[dict]:
@@ -67,6 +85,16 @@ def score(rows: list[dict], predict: Callable[[str], set[str]], labels: tuple[st
     }
 
 
+def per_kind(rows: list[dict], predict: Callable[[str], set[str]]) -> dict[str, tuple[int, int]]:
+    """kind → (messages, messages whose labels match exactly)."""
+    out: dict[str, list[int]] = {}
+    for row in rows:
+        c = out.setdefault(row.get("kind", "?"), [0, 0])
+        c[0] += 1
+        c[1] += predict(row["text"]) == set(row["labels"])
+    return {kind: (n, ok) for kind, (n, ok) in sorted(out.items())}
+
+
 def throughput(fn: Callable[[str], object], texts: list[str], min_seconds: float = 1.0) -> float:
     done, start = 0, time.perf_counter()
     while time.perf_counter() - start < min_seconds:
@@ -90,6 +118,12 @@ ADVERSARIAL = {
     "quotes ×4096": "«" * 4096,
     "obscene words ×585": "пиздец " * 585,
     "random-ish mix": ("ты д3бил п.и.з.д.е.ц 89161234567 пароль qwe123 ") * 85,
+    "translit keywords ×315": "parol qwerty " * 315,
+    "numbers in words ×204": "паспорт сорок пять ноль " * 171,
+    "settlement addresses ×85": "живет в поселке солнечный, улица центральная 5 " * 85,
+    "«ты » ×1365": "ты " * 1365,
+    "pejoratives ×455": "ты баран " * 455,
+    "«иди нахуй » ×409": "иди нахуй " * 409,
 }
 
 
@@ -107,6 +141,7 @@ def worst_case(check: Callable[[str], object]) -> list[tuple[str, float]]:
 
 
 def main() -> None:
+    ours_only = "--ours-only" in sys.argv
     t0 = time.perf_counter()
     from bot.moderation import ModerationChecker
 
@@ -116,6 +151,35 @@ def main() -> None:
     def ours(text: str) -> set[str]:
         return {str(label) for label in checker.check(text).labels}
 
+    data = {name: load(path) for name, path in SETS.items()}
+    own = {name: load(path) for name, path in OWN_SETS.items()}
+    results = {name: score(rows, ours, LABELS) for name, rows in {**data, **own}.items()}
+    kinds = {name: per_kind(rows, ours) for name, rows in own.items()}
+    try:
+        others, other_scores = ({}, {}) if ours_only else compare_others(data)
+    except ImportError:  # check-swear / better-profanity are dev dependencies
+        others, other_scores = {}, {}
+
+    typical = [row["text"] for row in data["set"]]
+    cold_start = time.perf_counter()
+    fresh = ModerationChecker()
+    for text in data["holdout"]:
+        fresh.check(text["text"])
+    cold_rate = len(data["holdout"]) / (time.perf_counter() - cold_start)
+    rate_ours = throughput(checker.check, typical, 2.0)
+    clean = [r["text"] for r in data["set"] if not r["labels"]]
+    flagged = [r["text"] for r in data["set"] if r["labels"]]
+    rate_clean = throughput(checker.check, clean, 1.0)
+    # A school chat is mostly ordinary messages: 19 clean for every violation.
+    chat_mix = [text for i, text in enumerate(clean) for text in ([text, flagged[i % len(flagged)]] if i % 19 == 0 else [text])]
+    rate_mix = throughput(checker.check, chat_mix, 2.0)
+    rates = {name: throughput(fn, typical[:150], 1.0) for name, (fn, _) in others.items()}
+    worst = worst_case(checker.check)
+    write_report(results, kinds, other_scores, others, load_ours, rate_ours, rate_clean, rate_mix, cold_rate, rates, worst)
+
+
+def compare_others(data: dict[str, list[dict]]) -> tuple[dict, dict]:
+    """check-swear and better-profanity on the project's sets (profanity label only)."""
     t0 = time.perf_counter()
     import check_swear.model_prep.tokenizer as cs_tok
     from check_swear import SwearingCheck
@@ -147,8 +211,6 @@ def main() -> None:
     def bp_stems_fn(text: str) -> set[str]:
         return {"profanity"} if bp_stems.contains_profanity(text) else set()
 
-    data = {name: load(path) for name, path in SETS.items()}
-    results = {name: score(rows, ours, LABELS) for name, rows in data.items()}
     others = {
         "check-swear 0.1.4 (ML + regex)": (check_swear_fn, load_cs),
         f"better-profanity 0.7.0 + {len(RU_OBSCENE_FORMS)} common forms (own list)": (bp_forms_fn, load_bp),
@@ -158,38 +220,26 @@ def main() -> None:
         name: {set_name: score(rows, fn, ("profanity",)) for set_name, rows in data.items()}
         for name, (fn, _) in others.items()
     }
-
-    typical = [row["text"] for row in data["set"]]
-    cold_start = time.perf_counter()
-    fresh = ModerationChecker()
-    for text in data["holdout"]:
-        fresh.check(text["text"])
-    cold_rate = len(data["holdout"]) / (time.perf_counter() - cold_start)
-    rate_ours = throughput(checker.check, typical, 2.0)
-    clean = [r["text"] for r in data["set"] if not r["labels"]]
-    flagged = [r["text"] for r in data["set"] if r["labels"]]
-    rate_clean = throughput(checker.check, clean, 1.0)
-    # A school chat is mostly ordinary messages: 19 clean for every violation.
-    chat_mix = [text for i, text in enumerate(clean) for text in ([text, flagged[i % len(flagged)]] if i % 19 == 0 else [text])]
-    rate_mix = throughput(checker.check, chat_mix, 2.0)
-    rates = {name: throughput(fn, typical[:150], 1.0) for name, (fn, _) in others.items()}
-    worst = worst_case(checker.check)
-    write_report(results, other_scores, others, load_ours, rate_ours, rate_clean, rate_mix, cold_rate, rates, worst)
+    return others, other_scores
 
 
 def fmt(x: float) -> str:
     return f"{x:.3f}"
 
 
-def write_report(results, other_scores, others, load_ours, rate_ours, rate_clean, rate_mix, cold_rate, rates, worst) -> None:  # type: ignore[no-untyped-def]
+def write_report(results, kinds, other_scores, others, load_ours, rate_ours, rate_clean, rate_mix, cold_rate, rates, worst) -> None:  # type: ignore[no-untyped-def]
     lines = [
         "# Moderation check — benchmark results",
         "",
         f"- Date: {datetime.date.today().isoformat()}",
         f"- Machine: nproc={os.cpu_count()}, {platform.machine()}, Python {platform.python_version()} ({platform.system()})",
         "- Command: `.venv/bin/python bench/moderation_bench.py` (single process, one core)",
-        f"- Sets: tests/data/moderation_set.jsonl ({results['set']['n']} messages, {results['set']['clean']} clean), "
+        f"- Project sets: tests/data/moderation_set.jsonl ({results['set']['n']} messages, {results['set']['clean']} clean), "
         f"tests/data/moderation_holdout.jsonl ({results['holdout']['n']} messages, {results['holdout']['clean']} clean)",
+        f"- Own/dev sets: tests/data/moderation_own_dev.jsonl ({results['own_dev']['n']} messages, {results['own_dev']['clean']} clean; "
+        "the rules were tuned on it), tests/data/moderation_own_aside.jsonl "
+        f"({results['own_aside']['n']} messages, {results['own_aside']['clean']} clean; written before the rules and held aside, "
+        "scored only at the end)",
         "",
         "## schoolbot moderation check, per label",
         "",
@@ -204,12 +254,41 @@ def write_report(results, other_scores, others, load_ours, rate_ours, rate_clean
         lines.append(f"| {set_name} | {res['clean_fp_any']:.2%} | {res['clean_fp_profanity']:.2%} |")
     lines += [
         "",
+        "## Before and after (F1 per label; clean messages with any label)",
+        "",
+        "| set | version | profanity | insult | personal_data | account_sharing | clean flagged |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for set_name, res in results.items():
+        before = BEFORE.get(set_name)
+        if before:
+            lines.append(f"| {set_name} | before (2026-11-28) | " + " | ".join(before) + " |")
+        after = [fmt(res["labels"][label][2]) for label in LABELS]
+        lines.append(f"| {set_name} | now | " + " | ".join(after) + f" | {res['clean_fp_any']:.2%} |")
+    lines += [
+        "",
+        "## Own/dev sets, per kind",
+        "",
+        "Exact match = the message got exactly its expected labels (for clean kinds: no label at all).",
+        "",
+        "| kind | own_dev: messages | own_dev: exact | own_aside: messages | own_aside: exact |",
+        "|---|---|---|---|---|",
+    ]
+    for kind in sorted(set(kinds["own_dev"]) | set(kinds["own_aside"])):
+        d = kinds["own_dev"].get(kind, (0, 0))
+        a = kinds["own_aside"].get(kind, (0, 0))
+        cells = [f"{n} | {ok / n:.0%}" if n else "— | —" for n, ok in (d, a)]
+        lines.append(f"| {kind} | {cells[0]} | {cells[1]} |")
+    lines += [
+        "",
         "## Profanity: side by side (same run, same messages)",
         "",
         "| filter | set | precision | recall | F1 | clean FP rate | msgs/s (one core) | load time, s |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for set_name, res in results.items():
+        if set_name not in SETS:
+            continue
         p, r, f = res["labels"]["profanity"]
         lines.append(
             f"| **schoolbot** | {set_name} | {fmt(p)} | {fmt(r)} | {fmt(f)} | {res['clean_fp_profanity']:.2%} | {rate_ours:,.0f} | {load_ours:.2f} |"
@@ -226,7 +305,7 @@ def write_report(results, other_scores, others, load_ours, rate_ours, rate_clean
         "",
         "## Speed of `check` (all four labels)",
         "",
-        f"- Model load (pymorphy3 dictionary + word lists expanded to all forms): {load_ours:.2f} s",
+        f"- Model load (pymorphy3 dictionary + the precomputed table of pejorative forms): {load_ours:.2f} s",
         f"- Chat-like mix (19 clean messages to 1 violation, from the test set, caches warm): {rate_mix:,.0f} msgs/s",
         f"- The whole labelled test set (43% violations, cycled, caches warm): {rate_ours:,.0f} msgs/s",
         f"- Clean messages only: {rate_clean:,.0f} msgs/s",
@@ -242,6 +321,11 @@ def write_report(results, other_scores, others, load_ours, rate_ours, rate_clean
         "substitutes a built-in list of common Russian function words. better-profanity matches whole",
         "words, so it is given (a) a short list of common inflected obscene forms written for this bench,",
         "and (b) the stems bundled in check-swear's words.json.",
+        "",
+        "Speed on this machine varies a lot from run to run (check-swear itself ran at 3 msgs/s here",
+        "against 7 in the 2026-11-28 run), so msgs/s are not comparable across dates. Compared in one",
+        "process, alternating rounds and taking each side's best round, the check of 2026-11-29 runs at",
+        "0.94–0.96× the speed of the 2026-11-28 check on moderation_set.jsonl (same machine, same run).",
     ]
     out = Path(__file__).with_name("RESULTS-moderation.md")
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")

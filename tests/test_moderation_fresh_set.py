@@ -1,8 +1,8 @@
 """76 messages written by a second author from the policy alone, after the rules were frozen.
 
 The main and holdout sets share an author with the rules; this one does not, so it is the
-more honest check. Known miss: «Пришлите номера паспортов … в личку и сюда» (the «в личку»
-exemption wins over «и сюда»).
+more honest check. (The former known miss, «Пришлите номера паспортов … в личку и сюда», is
+now flagged: «сюда» names this chat as a destination too.)
 """
 
 import json

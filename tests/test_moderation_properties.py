@@ -9,8 +9,7 @@ from bot.moderation import default_checker, masked_excerpt
 from bot.moderation.normalise import normalise
 
 ALPHABET = st.sampled_from(
-    list("абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁХУЙПИЗabcdehkmopstuxy0123456789 .,-*_!?«»\"'\n")
-    + ["\u200b", "\u00ad", "\u0301", "\u0336", "🙈", "ﬁ", "Ａ", "ǅ", "İ", "ß", "\ufe0f", "№", "+", "(", ")"]
+    [*list("абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁХУЙПИЗabcdehkmopstuxy0123456789 .,-*_!?«»\"'\n"), "\u200b", "\xad", "́", "̶", "🙈", "ﬁ", "Ａ", "ǅ", "İ", "ß", "️", "№", "+", "(", ")"]
 )
 TEXTS = st.text(alphabet=ALPHABET, max_size=300) | st.text(max_size=300)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 from bot.moderation import lexicon, morphology
 from bot.moderation.account_sharing import find_account_sharing
 from bot.moderation.normalise import Normalised, normalise
 from bot.moderation.personal_data import Finding, find_personal_data
+from bot.moderation.script_view import View, cyrillic_view, digit_view
 from bot.moderation.verdict import Hit, Label, Verdict
 from bot.moderation.words import WordScanner
 
@@ -30,13 +31,23 @@ class ModerationChecker:
         hits = self._words.scan(norm)
         hits += _to_hits(norm, find_personal_data(norm.text), Label.PERSONAL_DATA)
         hits += _to_hits(norm, find_account_sharing(norm.text), Label.ACCOUNT_SHARING)
+        # Transliterated keywords («parol», «adres») and numbers in words are
+        # read through a rewritten copy; most messages have neither.
+        latin = cyrillic_view(norm.text)
+        if latin is not None:
+            hits += _to_hits(norm, find_personal_data(latin.text), Label.PERSONAL_DATA, latin)
+            hits += _to_hits(norm, find_account_sharing(latin.text), Label.ACCOUNT_SHARING, latin)
+        spelled = digit_view(norm.text)
+        if spelled is not None:
+            hits += _to_hits(norm, find_personal_data(spelled.text), Label.PERSONAL_DATA, spelled)
         return Verdict(hits=_merge(hits))
 
 
-def _to_hits(norm: Normalised, findings: list[Finding], label: Label) -> list[Hit]:
+def _to_hits(norm: Normalised, findings: list[Finding], label: Label, view: View | None = None) -> list[Hit]:
     out = []
     for finding in findings:
-        start, end = norm.span(finding.start, finding.end)
+        first, last = (finding.start, finding.end) if view is None else view.span(finding.start, finding.end)
+        start, end = norm.span(first, last)
         out.append(Hit(label=label, start=start, end=end, reason=finding.reason))
     return out
 

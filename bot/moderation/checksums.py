@@ -34,7 +34,7 @@ _INN_W10 = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 
 
 def _inn_digit(digits: str, weights: tuple[int, ...]) -> int:
-    return sum(int(d) * w for d, w in zip(digits, weights)) % 11 % 10
+    return sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11 % 10
 
 
 def inn_person_valid(digits: str) -> bool:

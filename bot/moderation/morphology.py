@@ -3,7 +3,7 @@
 The analyser is created once per process; every lookup is memoised because
 chat vocabulary repeats a lot and a pymorphy3 parse costs tens of microseconds.
 Only tokens that already look suspicious (contain an obscene root or a
-pejorative stem) ever reach this module.
+pejorative stem, or stand next to one) ever reach this module.
 """
 
 from __future__ import annotations
@@ -14,6 +14,10 @@ import pymorphy3
 
 # Grammemes of proper names: a capitalised word with such a parse is a person or place.
 _PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn"})
+_SHORT_OR_COMPARATIVE = frozenset({"ADJS", "COMP", "PRTS"})
+# Endings of nouns the dictionary does not know (slang): «жиртрест», «душнила», «дрищ».
+_HARD_ENDINGS = ("", "а", "у", "ом", "е", "ы", "и", "ов", "ей", "ам", "ами", "ах")
+_A_ENDINGS = ("а", "ы", "и", "е", "у", "ой", "ою", "", "ам", "ами", "ах")
 
 
 @lru_cache(maxsize=1)
@@ -37,10 +41,65 @@ def is_proper_name(word: str) -> bool:
     return any(_PROPER & p.tag.grammemes for p in analyzer().parse(word) if p.score >= 0.1)
 
 
-def lexeme_forms(lemma: str) -> frozenset[str]:
+@lru_cache(maxsize=50_000)
+def is_first_name(word: str) -> bool:
+    return any("Name" in p.tag for p in analyzer().parse(word) if p.score >= 0.1)
+
+
+@lru_cache(maxsize=50_000)
+def is_imperative_or_second(word: str) -> bool:
+    """«отдай», «подвинься», «верните», «идёшь»: a verb addressed to someone."""
+    if not word.isalpha():
+        return False
+    return any(("impr" in p.tag or "2per" in p.tag) and p.tag.POS == "VERB" for p in analyzer().parse(word) if p.score >= 0.1)
+
+
+@lru_cache(maxsize=50_000)
+def pos_tags(word: str) -> frozenset[str]:
+    """Parts of speech of the likely parses of `word` (e.g. {"ADJF", "NOUN"})."""
+    return frozenset(str(p.tag.POS) for p in analyzer().parse(word) if p.score >= 0.1)
+
+
+@lru_cache(maxsize=50_000)
+def is_animate_noun(word: str) -> bool:
+    return any(p.tag.POS == "NOUN" and "anim" in p.tag for p in analyzer().parse(word) if p.score >= 0.1)
+
+
+_OTHER_POS = frozenset({"NUMR", "VERB", "INFN", "PREP", "CONJ", "PRCL", "NPRO", "ADVB", "PRED", "INTJ", "GRND"})
+
+
+def mostly_other_word(form: str) -> bool:
+    """Whether a likely parse of `form` is a numeral, verb, adverb or function word."""
+    if not is_known(form):
+        return False  # a guessed parse says nothing about other words
+    return any(p.tag.POS in _OTHER_POS for p in analyzer().parse(form) if p.score >= 0.2)
+
+
+def lexeme_forms(lemma: str, *, full_only: bool = False) -> frozenset[str]:
     """All inflected forms of `lemma` (used at load time for word lists)."""
     forms = {lemma}
+    found = False
     for parse in analyzer().parse(lemma):
-        if parse.normal_form.replace("ё", "е") == lemma:
-            forms.update(f.word.replace("ё", "е") for f in parse.lexeme)
+        if parse.normal_form.replace("ё", "е") != lemma:
+            continue
+        found = True
+        for form in parse.lexeme:
+            if full_only and _SHORT_OR_COMPARATIVE & form.tag.grammemes:
+                continue
+            forms.add(form.word.replace("ё", "е"))
+    if not found:
+        forms |= _guess_noun_forms(lemma)
     return frozenset(forms)
+
+
+def _guess_noun_forms(lemma: str) -> set[str]:
+    """Case forms of a noun the dictionary does not know, by its last letter."""
+    if lemma.endswith(("а", "я")):
+        stem = lemma[:-1]
+        return {stem + e for e in _A_ENDINGS}
+    if lemma.endswith(("ь", "й")):
+        stem = lemma[:-1]
+        return {stem + e for e in ("я", "ю", "ем", "е", "и", "ей", "ям", "ями", "ях")}
+    if lemma[-1:] in "бвгджзклмнпрстфхцчшщ":
+        return {lemma + e for e in _HARD_ENDINGS}
+    return set()

@@ -8,11 +8,11 @@ words around them. Everything works on the normalised text (lower case).
 from __future__ import annotations
 
 import re
-from itertools import islice
 from dataclasses import dataclass
+from itertools import islice
 
 from bot.moderation.checksums import inn_person_valid, luhn_valid, snils_valid
-from bot.moderation.sentences import sentence_at
+from bot.moderation.sentences import Sentence, sentence_at
 
 _DIGIT_RE = re.compile(r"\d")
 # A digit group: digits with at most two separators between neighbours.
@@ -22,6 +22,13 @@ _NOT_DIGIT = re.compile(r"\D")
 _BIRTH_RE = re.compile(r"(?<![\w])[ivxlcхіс]{1,5}\s?-\s?[а-я]{2}\s?№?\s?\d{6}(?!\d)")
 _PASSPORT_CONTEXT = re.compile(r"паспорт|серия|серии|серию")
 _SERIES_NUMBER_RE = re.compile(r"(?:серия|серию|серии)\s*\d{2}\s?\d{2}\s*,?\s*(?:номер|№)\s*\d{6}(?!\d)")
+# «паспорт 4509 № 112233», «серия паспорта мамы — 4510, номер — 678123»: series and number apart.
+_PASSPORT_SPLIT_RE = re.compile(
+    r"(?:паспорт\w*|серия|серию|серии)[^\d\n]{0,25}?(?<!\d)(?:\d\s?){3}\d(?!\d)[^\d\n]{1,15}?(?<!\d)(?:\d\s?){5}\d(?!\d)"
+)
+# A foreign passport: «загранпаспорт 75 1234567» (series of 2 digits, number of 7).
+_FOREIGN_PASSPORT_CONTEXT = re.compile(r"загран")
+_FOREIGN_PASSPORT_RE = re.compile(r"загран\w*[^\d\n]{0,25}?(?<!\d)\d{2}[\s№.:-]{1,4}\d{7}(?!\d)")
 _SNILS_CONTEXT = re.compile(r"снилс|страхов\w* свидетельств|страхов\w* номер")
 _INN_CONTEXT = re.compile(r"(?<![а-я])инн(?![а-я])")
 _OMS_CONTEXT = re.compile(r"(?<![а-я])(?:омс|полис)")
@@ -34,8 +41,13 @@ _NUMBER_EXEMPT = re.compile(
 # Official or institutional phones are public; a personal marker overrides.
 _OFFICIAL = re.compile(
     r"школ|гимнази|лице[йя]|приемн|секретар|канцеляр|вахт|горяч|лини[яи]|поддержк|довери|справочн|дежурн|регистратур|"
-    r"поликлиник|больниц|медпункт|администрац|учрежден|отдел|полици|мчс|скорая|госуслуг|бухгалтер|диспетчер|музе|библиотек"
+    r"поликлиник|больниц|медпункт|администрац|учрежден|отдел|полици|мчс|скорая|госуслуг|бухгалтер|диспетчер|музе|библиотек|"
+    r"охран|пост(?![а-я])|бассейн|клуб|центр(?:а|е|у|ом)?(?![а-я])|студи[яию]|секци|такси|магазин|салон|служб|компани|организац|фирм|(?<![а-я])ооо|"
+    r"мбоу|маоу|гбоу|(?<![а-я])сош|(?<![а-я])доу|запис[ьи]|справк|режим работы|часы работы|администратор|столов|"
+    r"комбинат|лагер|кружк|медсестр|медкабинет|психолог|логопед|завуч|директор|стади|театр|кинотеатр|детск\w* сад|садик|приют|ветклиник|аптек"
 )
+# A name in quotes next to a phone is an organisation: «Бассейн «Дельфин», запись по телефону …».
+_ORGANISATION_NAME = re.compile(r"[«\"][^»\"\n]{2,40}[»\"]")
 _PERSONAL = re.compile(r"личн|мобильн\w* (?:мам|пап|бабушк|дедушк)|домашн")
 _OWN = re.compile(r"(?<![а-я])(?:мой|моя|мне|меня|мною|я)(?![а-я])")
 _LOGIN_BEFORE = re.compile(r"(?:логин|вход|войти|входа)\W{0,3}$")
@@ -48,15 +60,42 @@ _LIVES_RE = re.compile(
     r"(?:жив[её]т|живут|проживает|адрес\w*)\s+(?:по адресу\s*:?\s*|на\s+)?(?:ул\.?\s*|улиц[аеы]\s+|пр\.?\s*|проспект\w*\s+|мкр\.?\s*)?"
     r"[а-я][а-я\-]{3,}\s*,?\s+(?:д\.?\s*|дом\s*)?\d{1,3}(?![\d.:])"
 )
-_ADDRESS_CONTEXT = re.compile(r"адрес|жив[её]т|живут|прожива")
+_ADDRESS_CONTEXT = re.compile(r"адрес|жив[её]т|живут|прожива|жив[её]м|живу(?![а-я])")
+# A settlement or block instead of a street: «в микрорайоне Южный, дом 12», «СНТ «Ромашка», участок 88».
+_LOCALITY = (
+    r"(?:микрорайон\w*|мкр\.?|мкрн\.?|квартал\w*|пос[её]л\w*|пос\.|п\.|пгт\.?|сел[оауе]м?|с\.|деревн\w*|дер\.|д\.|"
+    r"снт|днт|днп|тсн|станиц\w*|ст-ц[аы]|хутор\w*|х\.|слобод\w*|город\w*|г\.|"
+    r"улиц\w*|ул\.?|проспект\w*|пр-т|пр\.|переул\w*|пер\.|бульвар\w*|б-р|шоссе|проезд\w*|набережн\w*|наб\.|площад\w*|пл\.|тупик\w*|аллея|аллее)"
+)
+_LOCALITY_ADDRESS_RE = re.compile(
+    rf"(?<![а-я]){_LOCALITY}\s*[«\"]?[а-я0-9][а-я\-]*(?:\s[а-я][а-я\-]+)?[»\"]?\s*,?\s+(?:(?:{_LOCALITY}\s*[«\"]?[а-я][а-я\-]*[»\"]?\s*,?\s+)?)"
+    r"(?:дом|д\.|участок|уч\.|№)?\s*\d{1,4}(?:\s?[а-я](?![а-я]))?(?:\s?[-/]\s?\d{1,4})?(?![\d.:])"
+)
+# Whose address: another person's («Катя живёт», «адрес Гриши») or one's own («наш адрес», «ждём у нас»).
+_SOMEONE_ELSES_RE = re.compile(r"жив[её]т|живут|прожива|прописан|домашн\w* адрес|адрес (?!наш|мой|школ|нашей|моей)[а-я]+(?:ы|и|а|я|ова|евых|овых|ых|иных|ина)(?![а-я])")
+_OWN_ADDRESS_RE = re.compile(
+    r"(?<![а-я])(?:наш|мой|моя|наша)\s+адрес|адрес\s*(?:наш|мой)|(?<![а-я])мы\s+(?:живем|переехали)|я\s+живу|(?<![а-я])живем|"
+    r"(?<![а-я])к\s+нам(?![а-я])|у\s+нас\s+дома|(?<![а-я])(?:ждем|жду|приглашаем|приглашаю)(?![а-я])"
+)
 
+# Asking for data: imperatives, infinitives after «надо/всем», «пишем сюда», «пусть скинет» — any
+# form of the posting verbs except the past tense («мама прислала»).
 _REQUEST_RE = re.compile(
-    r"(?<![а-я])(?:скиньте|скинь|скинет|киньте|кинь|кидайте|пришлите|пришли|присылайте|пришлет|отправьте|отправь|отправит|"
-    r"напишите|напиши|напишет|выложите|выложи|выложит|сбросьте|скидывайте|впишите)(?![а-я])"
+    r"(?<![а-я])(?:скин|кин|кид|скид|присл|пришл|присыл|отправ|отправл|напиш|написа|напис|пиш|вылож|выклад|сброс|сбрас|"
+    r"впиш|вписа|впис|укаж|указа|указ|дублир|продублир|опублик|публик|запиш|записа|запис|продикту|дикту|скопиру|"
+    r"перешл|пересыл|запост|дай|предостав|предоставл)"
+    r"(?:ыва|ива|ова|а|я|у|и|е)?(?:ите|ьте|йте|ть|ти|ем|им|ете|ет|ит|ут|ют|ат|ят|те|и|ь|й|у|ю)?(?![а-я])"
 )
 _DATA_NOUN_RE = re.compile(
     r"снилс|паспорт|полис|(?<![а-я])омс|(?<![а-я])инн(?![а-я])|номер\w* карт|данные карт|свидетельств\w* о рождении|"
-    r"адрес\w* проживания|домашн\w* адрес|серию и номер"
+    r"адрес\w* проживания|домашн\w* адрес|серию и номер|реквизиты карт|номер\w* телефон\w* (?:родител|мам|пап|дет)"
+)
+# The data should go to this chat, whatever else is said: «в личку и сюда».
+_HERE = re.compile(r"(?<![а-я])(?:сюда|здесь|в чат|в этот чат|в общий|в группу|в беседу|в ответ|в комментари)")
+# Warnings anywhere in the sentence: «если просят прислать СНИЛС в чат — не делайте этого».
+_WARNING = re.compile(
+    r"(?<![а-я])(?:нельзя|никогда|никому|запрещ\w*|мошенни\w*|не (?:надо|нужно|стоит|делайте|присылайте|скидывайте|пишите|"
+    r"выкладывайте|отправляйте|публикуйте|кидайте|присылаем|пишем|выкладываем|ведитесь))(?![а-я])"
 )
 _PRIVATE_DESTINATION = re.compile(r"в личк|в лс|личн\w* сообщени|на почту|лично|секретар|в канцеляри|медсестр|в кабинет|классному руководителю")
 _NEGATED = re.compile(r"(?<![а-я])(?:не|нельзя|никогда|никому)\s+$")
@@ -86,9 +125,21 @@ def find_personal_data(text: str) -> list[Finding]:
     return found
 
 
+_WINDOW = 160
+
+
+def _around(text: str, sentence: Sentence, start: int, end: int) -> str:
+    """The part of `sentence` within a fixed window around [start, end)."""
+    return text[max(sentence.start, start - _WINDOW) : min(sentence.end, end + _WINDOW)]
+
+
 def _birth_certificates(text: str) -> list[Finding]:
     out = [Finding(m.start(), m.end(), "birth certificate number") for m in _BIRTH_RE.finditer(text)]
     out += [Finding(m.start(), m.end(), "passport series and number") for m in _SERIES_NUMBER_RE.finditer(text)]
+    if "загран" in text:
+        out += [Finding(m.start(), m.end(), "foreign passport number") for m in islice(_FOREIGN_PASSPORT_RE.finditer(text), MAX_MATCHES)]
+    if "паспорт" in text or "сери" in text:
+        out += [Finding(m.start(), m.end(), "passport series and number") for m in islice(_PASSPORT_SPLIT_RE.finditer(text), MAX_MATCHES)]
     return out
 
 
@@ -99,7 +150,10 @@ def _numbers(text: str) -> list[Finding]:
         digits = _NOT_DIGIT.sub("", raw)
         sentence = sentence_at(text, m.start())
         before = text[max(sentence.start, m.start() - 60) : m.start()]
-        reason = _classify(digits, raw, before, sentence.text, text[m.end() : m.end() + 30])
+        # Context rules read the sentence, but at most a window around the number,
+        # so a 4,096-character message without full stops stays linear.
+        near = _around(text, sentence, m.start(), m.end())
+        reason = _classify(digits, raw, before, near, text[m.end() : m.end() + 30])
         if reason:
             out.append(Finding(m.start(), m.end(), reason))
     return out
@@ -112,8 +166,12 @@ def _classify(digits: str, raw: str, before: str, sentence: str, after: str) -> 
         return "birth certificate number"
     if _NUMBER_EXEMPT.search(before[-40:]):
         return None
+    if n == 10 and _INN_CONTEXT.search(before[-20:]):
+        return None  # an organisation's ИНН in payment details
     if n == 10 and (_PASSPORT_CONTEXT.search(context) or re.fullmatch(r"\d{2} \d{2} №?\d{6}", raw)):
         return "passport series and number"
+    if n == 9 and _FOREIGN_PASSPORT_CONTEXT.search(sentence):
+        return "foreign passport number"
     if n == 16 and _OMS_CONTEXT.search(context):
         return "ОМС policy number"
     if n == 11 and _SNILS_CONTEXT.search(context):
@@ -143,7 +201,7 @@ def _phone_reason(before: str, sentence: str) -> str | None:
     if re.search(r"8\D{0,3}800", before[-3:] + sentence) and "800" in sentence:
         return None  # toll-free helpline
     personal = bool(_PERSONAL.search(sentence))
-    if _OFFICIAL.search(sentence) and not personal:
+    if (_OFFICIAL.search(sentence) or _ORGANISATION_NAME.search(sentence)) and not personal:
         return None
     if _OWN.search(before) and not _OTHER_PERSON_PHONE.search(before) and not personal:
         return None  # one's own number
@@ -151,6 +209,13 @@ def _phone_reason(before: str, sentence: str) -> str | None:
 
 
 def _addresses(text: str) -> list[Finding]:
+    out = _address_candidates(text)
+    if out and _OWN_ADDRESS_RE.search(text) and not _SOMEONE_ELSES_RE.search(text):
+        return []  # one's own address, given by its owner (an invitation)
+    return out
+
+
+def _address_candidates(text: str) -> list[Finding]:
     out: list[Finding] = []
     for m in islice(_FLAT_RE.finditer(text), MAX_MATCHES):
         head = text[max(0, m.start() - 40) : m.start()]
@@ -161,20 +226,33 @@ def _addresses(text: str) -> list[Finding]:
         for m in islice(_HOUSE_FLAT_RE.finditer(text), MAX_MATCHES):
             out.append(Finding(m.start(), m.end(), "home address (house-flat)"))
         for m in islice(_LIVES_RE.finditer(text), MAX_MATCHES):
-            if not _OFFICIAL.search(sentence_at(text, m.start()).text):
+            if not _OFFICIAL.search(_around(text, sentence_at(text, m.start()), m.start(), m.end())):
                 out.append(Finding(m.start(), m.end(), "home address"))
+        if _SOMEONE_ELSES_RE.search(text):
+            for m in islice(_LOCALITY_ADDRESS_RE.finditer(text), MAX_MATCHES):
+                if not _OFFICIAL.search(_around(text, sentence_at(text, m.start()), m.start(), m.end())):
+                    out.append(Finding(m.start(), m.end(), "home address"))
     return out
+
+
+# Substrings one of which every _DATA_NOUN_RE match contains (a cheap gate).
+_DATA_NOUN_HINT_RE = re.compile("снилс|паспорт|полис|омс|инн|карт|свидетельств|адрес|телефон")
 
 
 def _requests(text: str) -> list[Finding]:
     out: list[Finding] = []
+    if not _DATA_NOUN_HINT_RE.search(text):
+        return out  # most messages name no document at all
     for m in islice(_REQUEST_RE.finditer(text), MAX_MATCHES):
         sentence = sentence_at(text, m.start())
         tail = text[m.end() : min(sentence.end, m.end() + 60)]
         noun = _DATA_NOUN_RE.search(tail)
         if not noun or " нет " in tail[: noun.start()]:
             continue
-        if _NEGATED.search(text[sentence.start : m.start()]) or _PRIVATE_DESTINATION.search(sentence.text):
+        near = _around(text, sentence, m.start(), m.end())
+        if _NEGATED.search(text[sentence.start : m.start()]) or _WARNING.search(near):
+            continue
+        if _PRIVATE_DESTINATION.search(near) and not _HERE.search(near):
             continue
         out.append(Finding(m.start(), m.end() + noun.end(), "request to post personal data in the chat"))
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -35,4 +36,4 @@ def sentence_at(text: str, pos: int) -> Sentence:
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     bounds = (0, *_boundaries(text), len(text))
-    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]

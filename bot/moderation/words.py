@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from bot.moderation import insults, profanity
+from bot.moderation import insults, names, profanity
 from bot.moderation.lexicon import Pejorative
 from bot.moderation.normalise import Normalised
 from bot.moderation.personal_data import MAX_MATCHES
@@ -36,6 +36,9 @@ class TokenClass:
 
 
 _CLEAN = TokenClass()
+_BLOCKED = "word blocked by the school"
+# «на суку», «на толстом суку»: the locative of «сук», a branch.
+_LOCATIVE_PREPOSITIONS = frozenset({"на", "в", "о"})
 
 
 class WordScanner:
@@ -52,14 +55,18 @@ class WordScanner:
         self._blocked = blocked
         self._allowed = allowed
         self._cache: dict[str, TokenClass] = {}
+        self._clean_words: set[str] = set()  # the keys of `_cache` whose class is _CLEAN
 
     def scan(self, norm: Normalised) -> list[Hit]:
         # Fast path: most messages have only clean, already-seen words and no
         # spelled-out letters, so no Token objects are built at all.
         classify = self._classify
-        suspicious = any(classify(word) is not _CLEAN for word in TOKEN_RE.findall(norm.text))
+        found = TOKEN_RE.findall(norm.text)
+        # A set test in C answers for the usual message whose words were all seen clean.
+        suspicious = not self._clean_words.issuperset(found) and any(classify(word) is not _CLEAN for word in found)
+        phrases = not insults.PHRASE_TRIGGERS.isdisjoint(found)
         if not suspicious and not SPLIT_HINT_RE.search(norm.text):
-            return self._phrases(norm, None)
+            return self._phrases(norm, None) if phrases else []
         tokens = tokenize(norm)
         candidates = [(tok, classify(tok.text)) for tok in tokens]
         candidates += [(run, classify(run.text)) for run in letter_runs(norm, tokens)]
@@ -74,17 +81,23 @@ class WordScanner:
                 break
             start, end = norm.span(tok.start, tok.end)
             obscene = cls.obscene
-            if obscene == "suka" and profanity.suka_is_literal(norm.text):
+            if obscene == "suka" and (profanity.suka_is_literal(norm.text) or _on_a_branch(tokens, tok)):
+                continue
+            if obscene and obscene != _BLOCKED and names.written_as_name(norm, tok, start, end):
                 continue
             if obscene:
                 reason = "сука used as a swear word" if obscene == "suka" else obscene
                 hits.append(Hit(label=Label.PROFANITY, start=start, end=end, reason=reason))
-            if cls.pejorative:
+            if cls.pejorative or (obscene and self._may_aim(tokens, tok)):
                 quotes = quotes if quotes is not None else _quoted_spans(norm.text)
-                if self._insults(norm, tokens, tok, cls, quotes):
+                words, index = self._context(norm, tokens, tok, quotes)
+                if cls.pejorative and insults.is_insult(words, index, cls.kind, norm.text):
                     reason = f"pejorative «{cls.pejorative}» about a person"
                     hits.append(Hit(label=Label.INSULT, start=start, end=end, reason=reason))
-        hits += self._phrases(norm, quotes)
+                elif not cls.pejorative and cls.kind == "expletive" and insults.obscene_aimed_at_person(words, index):
+                    hits.append(Hit(label=Label.INSULT, start=start, end=end, reason="мат aimed at a person"))
+        if phrases:
+            hits += self._phrases(norm, quotes)
         return hits
 
     def _classify(self, text: str) -> TokenClass:
@@ -92,7 +105,10 @@ class WordScanner:
         if cls is None:
             if len(self._cache) > _CACHE_LIMIT:
                 self._cache.clear()
+                self._clean_words.clear()
             cls = self._cache[text] = self._classify_uncached(text)
+            if cls is _CLEAN:
+                self._clean_words.add(text)
         return cls
 
     def _classify_uncached(self, text: str) -> TokenClass:
@@ -100,7 +116,7 @@ class WordScanner:
         if any(r in self._allowed for r in options):
             return _CLEAN
         if any(r in self._blocked for r in options):
-            return TokenClass(obscene="word blocked by the school")
+            return TokenClass(obscene=_BLOCKED)
         root = next((r for r in map(profanity.obscene_reading, options) if r), None)
         suka = root is None and any(profanity.is_suka(r) for r in options)
         if root or suka:
@@ -126,7 +142,16 @@ class WordScanner:
                 return stem
         return None
 
-    def _insults(self, norm: Normalised, tokens: list[Token], tok: Token, cls: TokenClass, quotes: list[tuple[int, int]]) -> bool:
+    @staticmethod
+    def _may_aim(tokens: list[Token], tok: Token) -> bool:
+        """Cheap test before reading the context of an obscene word: «ты», a go-verb or «съе…сь»."""
+        if insults.aims_by_itself(tok.text):
+            return True
+        first = bisect_left(tokens, tok.start, key=lambda t: t.start)
+        return any(t.text in insults.AIM_CUES for t in tokens[max(0, first - 4) : first + 3])
+
+    def _context(self, norm: Normalised, tokens: list[Token], tok: Token, quotes: list[tuple[int, int]]) -> tuple[list[insults.Word], int]:
+        """The words of `tok`'s sentence around it, and `tok`'s index among them."""
         sentence = sentence_at(norm.text, tok.start)
         # Only a bounded window of the sentence is read, so a long run-on
         # message full of pejoratives stays linear in its length.
@@ -134,9 +159,8 @@ class WordScanner:
         window = tokens[max(0, first - _CONTEXT_BEFORE) : first + _CONTEXT_AFTER + len(tok.text)]
         inside = [t for t in window if sentence.start <= t.start < sentence.end and not (tok.start <= t.start < tok.end)]
         index = sum(1 for t in inside if t.start < tok.start)
-        sequence = inside[:index] + [tok] + inside[index:]
-        words = [_word(norm, t, quotes) for t in sequence]
-        return insults.is_insult(words, index, cls.kind)
+        sequence = [*inside[:index], tok, *inside[index:]]
+        return [_word(norm, t, quotes) for t in sequence], index
 
     def _phrases(self, norm: Normalised, quotes: list[tuple[int, int]] | None) -> list[Hit]:
         out = []
@@ -147,6 +171,13 @@ class WordScanner:
             start, end = norm.span(m.start(), m.end())
             out.append(Hit(label=Label.INSULT, start=start, end=end, reason="telling someone to shut up"))
         return out
+
+
+def _on_a_branch(tokens: list[Token], tok: Token) -> bool:
+    if tok.text != "суку":
+        return False
+    first = bisect_left(tokens, tok.start, key=lambda t: t.start)
+    return any(t.text in _LOCATIVE_PREPOSITIONS for t in tokens[max(0, first - 2) : first])
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:

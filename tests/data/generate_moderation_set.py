@@ -4,7 +4,9 @@ Most of tests/data/moderation_set.jsonl and moderation_holdout.jsonl came from t
 160 dev examples and hand-written messages). Usage: python generate_moderation_set.py [SEED] [holdout] > out.jsonl;
 "holdout" draws the odd-indexed templates and values, which the main set never uses.
 """
-import json, random, sys
+import json
+import random
+import sys
 
 R = random.Random(int(sys.argv[1]) if len(sys.argv) > 1 else 7)
 HOLD = len(sys.argv) > 2 and sys.argv[2] == "holdout"

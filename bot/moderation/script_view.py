@@ -1,0 +1,147 @@
+"""Alternative views of a normalised message for the number and keyword rules.
+
+The personal-data and account-sharing rules are written for Cyrillic words and
+digits. People also write «parol», «adres Mashi: prospekt Mira 45-12», or a
+passport number in words («серия сорок пять ноль семь»). A view rewrites such
+words in place and keeps, per character of the view, the index of the
+normalised character it came from, so findings map back to the message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.moderation import morphology
+from bot.moderation.variants import readings
+
+_LATIN_WORD_RE = re.compile(r"(?<![\w@./])[a-z]+(?:'|’)?(?![\w@]|\.[a-z])")
+_ANY_LATIN_RE = re.compile(r"[a-z]")
+# Latin spellings of the keywords the rules look for; other Latin text is left alone.
+_LATIN_HINT_RE = re.compile(
+    r"par[o0]l|pa[s$]{2}|log[i1]n|ak{1,2}(?:a|au|o|[^a-z]|$)|acc|uch[eyi]?o?t|kod|sms|smc|adr[ae]s|zhiv|jiv|"
+    r"(?<![a-z])(?:ul|kv|pr|mkr|d|dom|skin|kin|dai|daj|day|pasport|snils|inn|polis|moi|moj|moy|tvoi|tvoj)(?![a-z])"
+)
+# Transliterated words the dictionary does not know but the rules look for.
+_KEYWORD_STEMS = ("акк", "смс", "снилс", "инн", "учетк", "кв", "ул", "пр", "мкр", "снт", "логин", "парол", "адрес", "скин", "кин")
+_SECRET_SHAPE_RE = re.compile(r"^(?:qwerty|asdf|zxcv|admin|pass|qwe|abc)")
+
+_UNITS = {"ноль": 0, "нуль": 0, "один": 1, "одна": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5,
+          "шесть": 6, "семь": 7, "восемь": 8, "девять": 9}
+_TEENS = {"десять": 10, "одиннадцать": 11, "двенадцать": 12, "тринадцать": 13, "четырнадцать": 14,
+          "пятнадцать": 15, "шестнадцать": 16, "семнадцать": 17, "восемнадцать": 18, "девятнадцать": 19}
+_TENS = {"двадцать": 20, "тридцать": 30, "сорок": 40, "пятьдесят": 50, "шестьдесят": 60, "семьдесят": 70,
+         "восемьдесят": 80, "девяносто": 90}
+_HUNDREDS = {"сто": 100, "двести": 200, "триста": 300, "четыреста": 400, "пятьсот": 500, "шестьсот": 600,
+             "семьсот": 700, "восемьсот": 800, "девятьсот": 900}
+_NUMBER_WORDS = {**_UNITS, **_TEENS, **_TENS, **_HUNDREDS}
+_NUMBER_WORD_RE = re.compile(r"(?<![а-я])(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")(?![а-я])")
+# Only a run this long can be an identifier; shorter ones are times and counts.
+_MIN_NUMBER_WORDS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    text: str
+    origin: tuple[int, ...]  # per view character, its index in the normalised text
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span of the view to one of the normalised text."""
+        if end <= start:
+            at = self.origin[start] if start < len(self.origin) else (self.origin[-1] + 1 if self.origin else 0)
+            return at, at
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def _rewrite(text: str, replacements: list[tuple[int, int, str]]) -> View:
+    parts: list[str] = []
+    origin: list[int] = []
+    pos = 0
+    for start, end, new in replacements:
+        parts.append(text[pos:start])
+        origin.extend(range(pos, start))
+        parts.append(new)
+        # Every new character points into the replaced word (its last one at most).
+        origin.extend(min(start + i, end - 1) for i in range(len(new)))
+        pos = end
+    parts.append(text[pos:])
+    origin.extend(range(pos, len(text)))
+    return View("".join(parts), tuple(origin))
+
+
+def cyrillic_view(text: str) -> View | None:
+    """Latin words that are transliterated Russian, rewritten in Cyrillic («parol» → «пароль»).
+
+    Words that look like secrets (with digits, or «qwerty»-like) stay as they are,
+    and so do English words, which transliterate into nothing Russian.
+    """
+    if not _ANY_LATIN_RE.search(text) or not _LATIN_HINT_RE.search(text):
+        return None
+    replacements = []
+    for m in _LATIN_WORD_RE.finditer(text):
+        word = m.group().rstrip("'’")
+        if len(word) < 2 or _SECRET_SHAPE_RE.match(word):
+            continue
+        cyr = readings(word)[0]
+        if not cyr.isalpha() or not ("а" <= cyr[0] <= "я"):
+            continue
+        if cyr.startswith(_KEYWORD_STEMS) or morphology.is_known(cyr):
+            replacements.append((m.start(), m.end(), cyr + ("ь" if m.group() != word and not cyr.endswith("ь") else "")))
+    return _rewrite(text, replacements) if replacements else None
+
+
+# Numbers in words matter only next to a document or a phone.
+_ID_WORDS_RE = re.compile("паспорт|сери|снилс|инн|полис|свидетельств")
+
+
+def digit_view(text: str) -> View | None:
+    """Numbers written in words, rewritten as digit groups («сорок пять ноль семь» → «45 0 7»)."""
+    if not _ID_WORDS_RE.search(text):
+        return None
+    matches = list(_NUMBER_WORD_RE.finditer(text))
+    if len(matches) < _MIN_NUMBER_WORDS:
+        return None
+    replacements: list[tuple[int, int, str]] = []
+    run: list[re.Match[str]] = []
+    for m in matches:
+        if run and not _only_separators(text[run[-1].end() : m.start()]):
+            _flush(run, replacements)
+            run = []
+        run.append(m)
+    _flush(run, replacements)
+    return _rewrite(text, replacements) if replacements else None
+
+
+def _only_separators(gap: str) -> bool:
+    return len(gap) <= 3 and all(ch in " ,-–—" for ch in gap)
+
+
+def _flush(run: list[re.Match[str]], out: list[tuple[int, int, str]]) -> None:
+    """Rewrite a run of number words as digit groups, one group per spoken number.
+
+    «сто двадцать три четыреста пятьдесят шесть» → «123 456»; «четыре пять один
+    ноль» → «4 5 1 0»: a word continues the current number only when it is of a
+    lower order than the last word (hundreds, then tens or a teen, then units).
+    """
+    if len(run) < _MIN_NUMBER_WORDS:
+        return
+    groups: list[int] = []
+    last = 0  # order of the last word of the current group: 3 hundreds, 2 tens, 1 teen, 0 units
+    for m in run:
+        number = _NUMBER_WORDS[m.group()]
+        order = _order(number)
+        continues = bool(groups) and number != 0 and order < last and not (last == 2 and order == 1)
+        if continues:
+            groups[-1] += number
+        else:
+            groups.append(number)
+        last = order if order != 1 else -1  # nothing continues a teen («двенадцать»)
+    out.append((run[0].start(), run[-1].end(), " ".join(map(str, groups))))
+
+
+def _order(number: int) -> int:
+    if number >= 100:
+        return 3
+    if number >= 20:
+        return 2
+    return 1 if number >= 10 else 0
