@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.logs import quiet_libraries  # noqa: E402
-from bot.sandbox.world import SandboxWorld  # noqa: E402
+from bot.logs import quiet_libraries
+from bot.sandbox.world import SandboxWorld
 
 RESULTS = Path(__file__).with_name("RESULTS-foundation.md")
 

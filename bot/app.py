@@ -47,7 +47,7 @@ def configured_adapters(settings: Settings) -> list[Adapter]:
     if settings.max.resolved_token().get_secret_value():
         from bot.max.adapter import MaxAdapter
 
-        adapters.append(cast(Adapter, MaxAdapter(settings.max)))
+        adapters.append(cast(Adapter, MaxAdapter(settings.max, min_poll_interval=settings.max.poll_interval)))
     return adapters
 
 
@@ -90,7 +90,7 @@ class BotApp:
         tasks = [
             asyncio.create_task(self.inbox_worker.run(), name="inbox"),
             asyncio.create_task(self.outbox_worker.run(), name="outbox"),
-            asyncio.create_task(tidy_forever(self.services), name="housekeeping"),
+            asyncio.create_task(tidy_forever(self.services, self.outbox_worker.wake), name="housekeeping"),
         ]
         pollers = [asyncio.create_task(self._poll(adapter), name=f"poll-{adapter.platform}")
                    for adapter in self.adapters]

@@ -151,7 +151,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from bot.sandbox.runner import run_sandbox
 
-    return run_sandbox(script=Path(args.script) if args.script else None)
+    return run_sandbox(script=Path(args.script) if args.script else None, platform=args.platform)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -173,8 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--config", help="путь к config.toml")
     run.set_defaults(func=cmd_run)
 
-    sandbox = sub.add_parser("sandbox", help="попробовать бота локально, без ВКонтакте")
+    sandbox = sub.add_parser("sandbox", help="попробовать бота локально, без ВКонтакте и MAX")
     sandbox.add_argument("--script", help="проиграть сценарий из файла и напечатать переписку")
+    sandbox.add_argument("--platform", choices=["vk", "max"], default="vk",
+                         help="с эмулятором какого мессенджера (по умолчанию vk)")
     sandbox.set_defaults(func=cmd_sandbox)
 
     migrate = sub.add_parser("migrate", help="применить миграции базы данных")

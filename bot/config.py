@@ -67,6 +67,7 @@ class MaxConfig(_Section):
     ca_bundle: Path | None = None  # extra trusted root certificates (the Минцифры CA), PEM
     rate_limit: int = Field(default=30, ge=1, le=30)  # MAX allows 30 requests/s (429 beyond)
     longpoll_timeout: int = Field(default=30, ge=1, le=90)
+    poll_interval: float = Field(default=0.5, ge=0.0, le=10)  # MAX allows 2 long polls a second
     retry_attempts: int = Field(default=5, ge=1, le=20)
     retry_base_delay: float = Field(default=0.5, gt=0, le=30)
 

@@ -42,3 +42,18 @@ def no_link_text(chat_title: str, problem: Problem, admin_steps: str) -> str:
     if problem is Problem.NOT_ADMIN:
         text += f" {admin_steps}"
     return text
+
+
+RIGHT_TITLES = {
+    "reads_all": "читать все сообщения",
+    "can_delete": "удалять сообщения",
+    "can_remove": "удалять участников",
+    "can_write": "писать в чат",
+}
+
+
+def rights_missing_text(chat_title: str, missing: list[str], admin_steps: str) -> str:
+    """The bot lacks rights it needs in a bound chat: what, and how a chat owner grants them."""
+    what = ", ".join(RIGHT_TITLES[right] for right in missing)
+    return (f"В чате «{chat_title}» у бота нет прав: {what}. Без них я не вижу нарушений или не могу их убрать. "
+            f"{admin_steps}")

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
+from bot.delivery import rights_missing_text
+from bot.port.effects import Send
+from bot.port.gateway import GatewayError
 from bot.privacy import CLOSED_REPORTS_DAYS, DELIVERY_RECORDS_DAYS, MODERATION_RECORDS_DAYS
+from bot.rights import RIGHTS_NOTICE, missing_rights
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -30,10 +35,37 @@ async def tidy_once(services: Services) -> dict[str, int]:
     }
 
 
-async def tidy_forever(services: Services, interval: timedelta = INTERVAL) -> None:
+async def check_rights(services: Services) -> int:
+    """Tell the staff once per chat when the bot lacks a right it needs there (MAX gives it none by
+    default); forget that once the rights are granted. Returns how many notices were queued."""
+    queued = 0
+    chats = services.repos.chats
+    for chat in await chats.all():
+        if not services.serves(chat.id):
+            continue
+        gateway = services.gateway(chat.id)
+        try:
+            missing = missing_rights(await gateway.bot_rights(chat.id))
+        except GatewayError:
+            continue  # the platform did not answer: next hour
+        if not missing:
+            await chats.clear_notice(chat.id, RIGHTS_NOTICE)
+            continue
+        if await chats.first_notice(chat.id, RIGHTS_NOTICE, services.now()):
+            text = rights_missing_text(chat.title, missing, gateway.capabilities.admin_steps)
+            await services.repos.outbox.add([Send(to=place, text=text) for place in await services.staff_places()],
+                                            services.now())
+            queued += 1
+    return queued
+
+
+async def tidy_forever(services: Services, wake_outbox: Callable[[], None], interval: timedelta = INTERVAL) -> None:
     while True:
         try:
             done = await tidy_once(services)
+            done["rights_notices"] = await check_rights(services)
+            if done["rights_notices"]:
+                wake_outbox()
             if any(done.values()):
                 log.info("housekeeping: %s", done)
         except Exception as error:  # a locked or busy database must not stop the bot

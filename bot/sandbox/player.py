@@ -1,37 +1,43 @@
-"""Carries out sandbox steps against the world and writes the transcript."""
+"""Carries out sandbox steps against the world (on VK or MAX, through a driver) and writes the transcript."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
-from typing import Any
 
+from bot.sandbox.drivers import Driver, Seen
 from bot.sandbox.script import ScriptError, Step
-from bot.sandbox.world import SandboxWorld
+from bot.sandbox.world import CHATS, SandboxWorld
 
-_CODE = re.compile(r"(?:ref=|/вступить\s+|/join\s+)([A-Za-z0-9]{4}-?[A-Za-z0-9]{4})")
-_LINK = re.compile(r"https://vk\.me/join/\S+")
+_CODE = re.compile(r"(?:ref=|start=|/вступить\s+|/join\s+)([A-Za-z0-9]{4}-?[A-Za-z0-9]{4})")
+_LINK = re.compile(r"https://(?:vk\.me/join/|max\.ru/join/)\S+")
 _REQUEST = re.compile(r"[№#]\s?(\d+)")
 
 
 class Player:
     def __init__(self, world: SandboxWorld, out: Callable[[str], None] = print) -> None:
         self.world = world
+        self.people: Driver = world.driver
         self.out = out
         self.variables: dict[str, str] = {}
-        self._shown: dict[int, int] = {}
+        self._shown: dict[tuple[int, str | None], int] = {}
 
-    def _peer(self, who_id: int, where: str) -> int:
+    def _chat(self, who_id: int, where: str) -> str | None:
+        """The chat key of a step («dm» is None); refuses a chat the person is not in."""
         if where == "dm":
-            return who_id
-        if where not in self.world.chat_peers:
-            raise ScriptError(f"нет такого чата: {where} (есть: dm, {', '.join(self.world.chat_peers)})")
-        peer = self.world.chat_peers[where]
-        if who_id not in self.world.emulator.chat_members(peer):
+            return None
+        if where not in self.people.chats:
+            raise ScriptError(f"нет такого чата: {where} (есть: dm, {', '.join(self.people.chats)})")
+        if who_id not in self.people.members(where):
             who = self.world.by_id(who_id)
-            raise ScriptError(f"{who.name if who else who_id} не участник чата «{self.world.chat_title(peer)}»")
-        return peer
+            raise ScriptError(f"{who.name if who else who_id} не участник чата «{self._title(where)}»")
+        return where
+
+    def _title(self, chat: str | None, user: int | None = None) -> str:
+        if chat is not None:
+            return CHATS[chat][0] if chat in CHATS else chat
+        who = self.world.by_id(user or 0)
+        return f"ЛС: {who.name} ↔ бот" if who else "ЛС"
 
     def _expand(self, text: str) -> str:
         for name, value in self.variables.items():
@@ -43,96 +49,82 @@ class Player:
             self.out(f"\n=== {step.text} ===")
             return
         who = self.world.character(step.who)
-        emulator = self.world.emulator
         before = self.world.handled
+        people = self.people
         if step.kind == "say":
-            peer = self._peer(who.vk_id, step.where)
+            chat = self._chat(who.vk_id, step.where)
             text = self._expand(step.text)
-            reply_cmid = self._last_cmid(peer, self.world.character(step.reply_to).vk_id) if step.reply_to else None
-            ref = self._expand(step.ref) if step.ref else None
-            shown = text + (f"   (открыл ссылку, ref={ref})" if ref else "")
-            shown += f"   (в ответ на сообщение {step.reply_to})" if step.reply_to else ""
-            self.out(f"[{self.world.chat_title(peer)}] {who.name} ({who.title}): {shown}")
-            await emulator.user_writes(who.vk_id, text, peer_id=None if peer == who.vk_id else peer,
-                                       ref=ref, reply_to_cmid=reply_cmid)
+            if step.ref:
+                payload = self._expand(step.ref)
+                self.out(f"[{self._title(chat, who.vk_id)}] {who.name} ({who.title}) открывает ссылку бота "
+                         f"(код {payload})")
+                await people.open_link(who.vk_id, payload)
+            else:
+                reply_to = None
+                if step.reply_to:
+                    assert chat is not None, "a reply is written in a chat"
+                    reply_to = people.last_message_of(self.world.character(step.reply_to).vk_id, chat)
+                shown = text + (f"   (в ответ на сообщение {step.reply_to})" if step.reply_to else "")
+                self.out(f"[{self._title(chat, who.vk_id)}] {who.name} ({who.title}): {shown}")
+                await people.write(who.vk_id, text, chat, reply_to=reply_to)
         elif step.kind == "press":
-            peer = self._peer(who.vk_id, step.where)
-            cmid, payload, is_callback = self._find_button(peer, step.text)
-            self.out(f"[{self.world.chat_title(peer)}] {who.name} ({who.title}) нажимает «{step.text}»")
+            chat = self._chat(who.vk_id, step.where)
+            seen, payload, is_callback = self._find_button(who.vk_id, chat, step.text)
+            self.out(f"[{self._title(chat, who.vk_id)}] {who.name} ({who.title}) нажимает «{step.text}»")
             if is_callback:
-                await emulator.press_button(who.vk_id, peer, cmid, payload)
-            else:  # a text button simply sends its label (and payload) as a message
-                await emulator.user_writes(who.vk_id, step.text, peer_id=None if peer == who.vk_id else peer,
-                                           payload=payload)
+                answer = await people.press(who.vk_id, chat, seen, payload)
+                self.out(f"    (всплывающее: {answer})")
+            else:  # a text button simply sends its label as a message
+                await people.write(who.vk_id, step.text, chat)
         elif step.kind == "join":
             link = self._expand(step.text)
             self.out(f"* {who.name} ({who.title}) входит в чат по ссылке {link}")
             try:
-                await emulator.user_joins_by_link(who.vk_id, link)
+                await people.join_by_link(who.vk_id, link)
             except ValueError:
                 self.out("  (ссылка не работает: её сбросили или она неверна)")
                 return
         elif step.kind in ("enter", "leave"):
-            peer = self._peer(who.vk_id, step.where)
+            if step.where not in people.chats:
+                raise ScriptError(f"нет такого чата: {step.where}")
             if step.kind == "enter":
-                self.out(f"* {who.name} ({who.title}) добавлен(а) в чат «{self.world.chat_title(peer)}»")
-                await emulator.user_added(peer, who.vk_id, by=self.world.character("teacher").vk_id)
+                self.out(f"* {who.name} ({who.title}): учитель добавляет в чат «{self._title(step.where)}»")
+                await people.add(step.where, who.vk_id, by=self.world.character("teacher").vk_id)
             else:
-                self.out(f"* {who.name} ({who.title}) выходит из чата «{self.world.chat_title(peer)}»")
-                await emulator.user_leaves(peer, who.vk_id)
+                self.out(f"* {who.name} ({who.title}) выходит из чата «{self._title(step.where)}»")
+                await people.leave(step.where, who.vk_id)
         await self.world.settle(before)
         self.show_new_bot_messages()
 
-    def _last_cmid(self, peer: int, author: int) -> int:
-        for message in reversed(self.world.emulator.messages(peer)):
-            if message["from_id"] == author:
-                return int(message["conversation_message_id"])
-        raise ScriptError("не нашёл сообщение, на которое нужно ответить")
-
-    def _find_button(self, peer: int, label: str) -> tuple[int, Any, bool]:
-        for message in reversed(self.world.emulator.bot_messages(peer)):
-            for button in _buttons(message.get("keyboard")):
-                action = button.get("action", {})
-                if action.get("label", "").lower() == label.lower():
-                    payload = action.get("payload")
-                    parsed = json.loads(payload) if isinstance(payload, str) and payload else payload
-                    return int(message["conversation_message_id"]), parsed, action.get("type") == "callback"
+    def _find_button(self, user: int, chat: str | None, label: str) -> tuple[Seen, str, bool]:
+        for seen in reversed(self.people.bot_messages(user, chat)):
+            for found, payload, is_callback in seen.buttons:
+                if found.lower() == label.lower():
+                    return seen, payload, is_callback
         raise ScriptError(f"нет кнопки «{label}» в последних сообщениях бота")
 
     def show_new_bot_messages(self) -> None:
-        peers = list(self.world.chat_peers.values()) + [c.vk_id for c in self.world.cast.values()]
-        for peer in peers:
-            messages = self.world.emulator.bot_messages(peer)
-            for message in messages[self._shown.get(peer, 0):]:
-                self._remember(message.get("text", ""))
-                self.out(_render(self.world.chat_title(peer), message))
-            self._shown[peer] = len(messages)
+        places: list[tuple[int, str | None]] = [(0, key) for key in self.people.chats]
+        places += [(c.vk_id, None) for c in self.world.cast.values()]
+        for user, chat in places:
+            messages = self.people.bot_messages(user, chat)
+            for seen in messages[self._shown.get((user, chat), 0):]:
+                self._remember(seen.text)
+                self.out(_render(self._title(chat, user), seen))
+            self._shown[(user, chat)] = len(messages)
 
     def _remember(self, text: str) -> None:
         for name, pattern in (("code", _CODE), ("link", _LINK), ("request", _REQUEST)):
             found = pattern.findall(text)
             if found:
-                value = found[-1]
-                self.variables[name] = value if isinstance(value, str) else value[0]
+                self.variables[name] = found[-1]
 
 
-def _buttons(keyboard: Any) -> list[dict[str, Any]]:
-    if isinstance(keyboard, str):
-        keyboard = json.loads(keyboard)
-    if not isinstance(keyboard, dict):
-        return []
-    return [button for row in keyboard.get("buttons", []) for button in row]
-
-
-def _render(title: str, message: dict[str, Any]) -> str:
-    text = message.get("text", "")
-    if message.get("action"):
-        text = f"* {message['action'].get('type')} {message['action'].get('member_id', '')}"
-    body = "\n    ".join(text.splitlines())
+def _render(title: str, seen: Seen) -> str:
+    body = "\n    ".join(seen.text.splitlines())
     line = f"[{title}] 🤖 бот: {body}"
-    labels = [b.get("action", {}).get("label", "") for b in _buttons(message.get("keyboard"))]
-    if labels:
-        line += "\n    [кнопки: " + " | ".join(labels) + "]"
-    if message.get("deleted"):
+    if seen.buttons:
+        line += "\n    [кнопки: " + " | ".join(label for label, _, _ in seen.buttons) + "]"
+    if seen.deleted:
         line += "  (удалено)"
     return line

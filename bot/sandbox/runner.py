@@ -13,7 +13,7 @@ from bot.sandbox.script import ScriptError, Step, parse_line, parse_script
 from bot.sandbox.world import CHATS, SandboxWorld
 
 INTRO = """\
-Песочница schoolbot: настоящий бот работает с локальным эмулятором ВКонтакте, база — временная.
+Песочница schoolbot: настоящий бот работает с локальным эмулятором {platform}, база — временная.
 Участники: {cast}
 Чаты: dm (личные сообщения боту), {chats}
 Пишите текст — он уйдёт от имени текущего участника в текущий чат. Команды песочницы:
@@ -25,7 +25,7 @@ INTRO = """\
 """
 
 
-def run_sandbox(script: Path | None = None) -> int:
+def run_sandbox(script: Path | None = None, platform: str = "vk") -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     quiet_libraries()
     if script is not None:
@@ -34,15 +34,15 @@ def run_sandbox(script: Path | None = None) -> int:
         except (OSError, ScriptError) as error:
             print(f"Не удалось прочитать сценарий: {error}", file=sys.stderr)
             return 2
-        return asyncio.run(play_script(steps))
+        return asyncio.run(play_script(steps, platform))
     try:
-        return asyncio.run(interactive())
+        return asyncio.run(interactive(platform))
     except KeyboardInterrupt:
         return 0
 
 
-async def play_script(steps: list[Step]) -> int:
-    world = SandboxWorld()
+async def play_script(steps: list[Step], platform: str = "vk") -> int:
+    world = SandboxWorld(platforms=[platform])
     await world.start()
     player = Player(world)
     try:
@@ -57,12 +57,13 @@ async def play_script(steps: list[Step]) -> int:
     return 0
 
 
-async def interactive() -> int:
-    world = SandboxWorld()
+async def interactive(platform: str = "vk") -> int:
+    world = SandboxWorld(platforms=[platform])
     await world.start()
     player = Player(world)
     cast = ", ".join(f"{c.key} — {c.name} ({c.title})" for c in world.cast.values())
-    print(INTRO.format(cast=cast, chats=", ".join(f"{k} ({v[0]})" for k, v in CHATS.items())))
+    title = "ВКонтакте" if platform == "vk" else "MAX"
+    print(INTRO.format(platform=title, cast=cast, chats=", ".join(f"{k} ({v[0]})" for k, v in CHATS.items())))
     who, where = "admin", "dm"
     loop = asyncio.get_running_loop()
     try:
@@ -80,7 +81,7 @@ async def interactive() -> int:
                 if line.startswith(":as "):
                     who = world.character(line[4:].strip()).key
                 elif line.startswith(":in "):
-                    player._peer(world.character(who).vk_id, line[4:].strip())  # validates first
+                    player._chat(world.character(who).vk_id, line[4:].strip())  # validates first
                     where = line[4:].strip()
                 elif line.startswith(":press "):
                     await player.play(Step(kind="press", who=who, where=where, text=line[7:].strip()))

@@ -1,10 +1,11 @@
-"""The sandbox world: the emulator with a small school in it, and the real bot talking to it over HTTP."""
+"""The sandbox world: the emulators (VK, MAX or both) with a small school in them, and the real
+bot talking to them over HTTP, exactly as to the real platforms."""
 
 from __future__ import annotations
 
 import asyncio
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -13,12 +14,15 @@ from typing import Any
 from bot.app import BotApp
 from bot.config import Settings
 from bot.membership.groups import Group, SchoolClass
-from bot.port.ids import SYSTEM, PersonId, Platform, person_id
+from bot.port.ids import SYSTEM, PersonId, Platform
 from bot.roles import Role
+from bot.sandbox.drivers import Driver, MaxDriver, VkDriver
 from bot.sandbox.emulator import VkEmulator
+from bot.sandbox.max_emulator import MaxEmulator
 from bot.services import Repos, utc_now
 
 GROUP_ID = 56
+MAX_BOT_USERNAME = "school56_bot"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,6 +30,7 @@ class Character:
     key: str
     """What scripts and the console call them: admin, teacher, parent, student, stranger."""
     vk_id: int
+    """Their account number (the same on each emulator, for readable scripts)."""
     first_name: str
     last_name: str
     role: Role | None
@@ -39,8 +44,8 @@ class Character:
 
     @property
     def id(self) -> PersonId:
-        """The bot's id of this person."""
-        return person_id(Platform.VK, self.vk_id)
+        """Their VK account (VK-only tests use it)."""
+        return PersonId(f"vk:{self.vk_id}")
 
 
 CAST = (
@@ -69,17 +74,39 @@ class SandboxSettings(Settings):
 
 
 class SandboxWorld:
-    def __init__(self, *, clock: Callable[[], datetime] = utc_now, settings_overrides: dict[str, dict[str, Any]] | None = None) -> None:
-        self.emulator = VkEmulator(group_id=GROUP_ID, screen_name="school56")
+    def __init__(self, *, platforms: Sequence[str] = ("vk",), clock: Callable[[], datetime] = utc_now,
+                 settings_overrides: dict[str, dict[str, Any]] | None = None) -> None:
+        self.platforms = [Platform(p) for p in platforms]
+        self.vk = VkEmulator(group_id=GROUP_ID, screen_name="school56") if Platform.VK in self.platforms else None
+        self.max = MaxEmulator(bot_username=MAX_BOT_USERNAME) if Platform.MAX in self.platforms else None
+        self.drivers: dict[Platform, Driver] = {}
+        if self.vk is not None:
+            self.drivers[Platform.VK] = VkDriver(self.vk)
+        if self.max is not None:
+            self.drivers[Platform.MAX] = MaxDriver(self.max)
         self._tmp = tempfile.TemporaryDirectory(prefix="schoolbot-sandbox-")
         self._clock = clock
         self._overrides = settings_overrides or {}
         self.app: BotApp | None = None
-        self.chat_peers: dict[str, int] = {}
         self.cast = {c.key: c for c in CAST}
         self._poll_task: asyncio.Task[None] | None = None
         self._seeded = False
         self.settings: Settings | None = None
+
+    # --- what VK-only tests use ------------------------------------------------------------
+    @property
+    def emulator(self) -> VkEmulator:
+        assert self.vk is not None, "this world has no VK"
+        return self.vk
+
+    @property
+    def chat_peers(self) -> dict[str, int]:
+        return self.drivers[Platform.VK].chats
+
+    @property
+    def driver(self) -> Driver:
+        """The first platform's people (tests parametrized by platform use this)."""
+        return self.drivers[self.platforms[0]]
 
     def character(self, key: str) -> Character:
         if key not in self.cast:
@@ -90,25 +117,40 @@ class SandboxWorld:
         return next((c for c in CAST if c.vk_id == vk_id), None)
 
     def chat_title(self, peer_id: int) -> str:
-        for key, peer in self.chat_peers.items():
-            if peer == peer_id:
-                return CHATS[key][0]
+        for driver in self.drivers.values():
+            for key, peer in driver.chats.items():
+                if peer == peer_id:
+                    return CHATS[key][0] if key in CHATS else key
         character = self.by_id(peer_id)
-        return f"ЛС: {character.name} ↔ бот" if character else f"peer {peer_id}"
+        return f"ЛС: {character.name} ↔ бот" if character else f"чат {peer_id}"
 
+    # --- lifecycle --------------------------------------------------------------------------
     async def start(self) -> None:
-        await self.emulator.start()
-        for c in CAST:
-            self.emulator.add_user(c.vk_id, c.first_name, c.last_name)
-        for key, (title, members) in CHATS.items():
-            ids = [self.cast[m].vk_id for m in members]
-            self.chat_peers[key] = self.emulator.add_chat(title, ids, admins=[self.cast["admin"].vk_id])
         values: dict[str, dict[str, Any]] = {
-            "vk": {"token": "sandbox-token", "group_id": GROUP_ID, "api_url": self.emulator.api_url,
-                   "longpoll_wait": 1, "retry_base_delay": 0.05},
-            "school": {"admins": [self.cast["admin"].vk_id], "admin_contact": "Анна Смирнова, кабинет 12"},
+            "school": {"admins": [], "admin_contact": "Анна Смирнова, кабинет 12"},
             "storage": {"path": Path(self._tmp.name) / "sandbox.sqlite3"},
         }
+        admin = self.cast["admin"].vk_id
+        if self.vk is not None:
+            await self.vk.start()
+            for c in CAST:
+                self.vk.add_user(c.vk_id, c.first_name, c.last_name)
+            for key, (title, members) in CHATS.items():
+                ids = [self.cast[m].vk_id for m in members]
+                self.drivers[Platform.VK].chats[key] = self.vk.add_chat(title, ids, admins=[admin])
+            values["vk"] = {"token": "sandbox-token", "group_id": GROUP_ID, "api_url": self.vk.api_url,
+                            "longpoll_wait": 1, "retry_base_delay": 0.05}
+            values["school"]["admins"].append(f"vk:{admin}")
+        if self.max is not None:
+            await self.max.start()
+            for c in CAST:
+                self.max.add_user(c.vk_id, c.first_name, c.last_name)
+            for key, (title, members) in CHATS.items():
+                ids = [self.cast[m].vk_id for m in members]
+                self.drivers[Platform.MAX].chats[key] = self.max.add_chat(title, ids, admins=[admin], owner=admin)
+            values["max"] = {"token": "sandbox-token", "api_url": self.max.api_url, "longpoll_timeout": 1,
+                             "poll_interval": 0.05, "retry_base_delay": 0.05}
+            values["school"]["admins"].append(f"max:{admin}")
         for section, overrides in self._overrides.items():
             values.setdefault(section, {}).update(overrides)
         self.settings = SandboxSettings.model_validate(values)
@@ -134,16 +176,19 @@ class SandboxWorld:
         return self.app.services.repos
 
     async def _seed_school(self, repos: Repos) -> None:
-        """Roles from the start, and the people already in the 5А chats belong there."""
+        """Roles from the start, and the people already in the 5А chats belong there (on each platform)."""
         now, c5a = self._clock(), SchoolClass(5, "А")
-        for c in CAST:
-            if c.role is not None:
-                await repos.people.grant(c.id, c.role, granted_by=SYSTEM, now=now)
-        await repos.people.grant(self.cast["classteacher"].id, Role.TEACHER, granted_by=SYSTEM, now=now)
-        await repos.memberships.set_class_teacher(c5a, self.cast["classteacher"].id, by=SYSTEM, now=now)
-        await repos.memberships.add(self.cast["student"].id, Role.STUDENT, Group.of_class(c5a), now)
-        await repos.memberships.add(self.cast["parent"].id, Role.PARENT, Group.of_class(c5a), now)
-        await repos.memberships.add_child(self.cast["parent"].id, "Иванов Петя", c5a, now)
+        for driver in self.drivers.values():
+            def who(key: str, driver: Driver = driver) -> PersonId:
+                return driver.person(self.cast[key].vk_id)
+            for c in CAST:
+                if c.role is not None:
+                    await repos.people.grant(who(c.key), c.role, granted_by=SYSTEM, now=now)
+            await repos.people.grant(who("classteacher"), Role.TEACHER, granted_by=SYSTEM, now=now)
+            await repos.memberships.set_class_teacher(c5a, who("classteacher"), by=SYSTEM, now=now)
+            await repos.memberships.add(who("student"), Role.STUDENT, Group.of_class(c5a), now)
+            await repos.memberships.add(who("parent"), Role.PARENT, Group.of_class(c5a), now)
+            await repos.memberships.add_child(who("parent"), "Иванов Петя", c5a, now)
 
     async def restart(self) -> None:
         """Stop the bot gracefully (as on SIGTERM) and start it again over the same database."""
@@ -153,7 +198,6 @@ class SandboxWorld:
     async def settle(self, handled_before: int, timeout: float = 10.0) -> None:
         """Wait until the bot has handled the injected event, carried out what it owes, and nothing
         follows for a moment (effects of effects, such as a kick notice, arrive by long poll too)."""
-        assert self.app is not None and self.app.inbox_worker is not None and self.app.outbox_worker is not None
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while loop.time() < deadline:
@@ -191,6 +235,8 @@ class SandboxWorld:
 
     async def stop(self) -> None:
         await self._stop_bot()
-        await self.emulator.stop()
+        if self.vk is not None:
+            await self.vk.stop()
+        if self.max is not None:
+            await self.max.stop()
         self._tmp.cleanup()
-

@@ -327,7 +327,7 @@ async def _approved_with_fault(world: SandboxWorld, fault: str) -> int:
     elif fault == "dropped connection":
         emulator.drop_next("messages.send")
     elif fault == "error 901":
-        emulator._state.users[NEWCOMER].allows_messages = False  # noqa: SLF001 - the person blocked the bot
+        emulator._state.users[NEWCOMER].allows_messages = False
     await press(world, ADMIN, staff, card["conversation_message_id"], card_button(card, "Принять"))
     return int(card_button(card, "Принять")["id"])
 

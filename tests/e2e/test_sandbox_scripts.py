@@ -47,3 +47,13 @@ def test_script_grammar() -> None:
     assert reply is not None and reply.reply_to == "teacher"
     assert parse_line("## Заголовок").kind == "heading"  # type: ignore[union-attr]
     assert parse_line("# comment") is None
+
+
+async def test_the_demo_plays_on_max_too(capsys: pytest.CaptureFixture[str]) -> None:
+    code = await play_script(parse_script((EXAMPLES / "demo.sandbox").read_text(encoding="utf-8")), "max")
+    out = capsys.readouterr().out
+    assert code == 0
+    for expected in ("https://max.ru/school56_bot?start=", "Заявка №1 на вступление", "Ваша заявка №1 принята",
+                     "https://max.ru/join/", "без одобренной заявки", "сбросьте её вручную",
+                     "Сообщение удалено: п. 4.5", "(всплывающее: Готово: предупреждение снято.)"):
+        assert expected in out, expected
