@@ -175,3 +175,36 @@ async def test_the_bot_added_to_a_chat_says_how_to_put_it_to_work() -> None:
         assert "/привязать" in hello.text and "администратором" in hello.text
     finally:
         await world.stop()
+
+
+async def test_schoolbot_run_serves_max_and_a_bad_max_token_exits_3(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import sys
+
+    from bot.sandbox.max_emulator import MaxEmulator
+
+    async with MaxEmulator(token="max-token-123456") as emulator:
+        emulator.add_user(77, "Ольга", "Иванова")
+        base = {"SCHOOLBOT_VK__TOKEN": "", "SCHOOLBOT_MAX__API_URL": emulator.api_url,
+                "SCHOOLBOT_MAX__POLL_INTERVAL": "0.1", "SCHOOLBOT_MAX__LONGPOLL_TIMEOUT": "1",
+                "SCHOOLBOT_STORAGE__PATH": str(tmp_path / "db.sqlite3")}
+        bad = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", env={**os.environ, **base, "SCHOOLBOT_MAX__TOKEN": "wrong-token-9"},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        _, stderr = await asyncio.wait_for(bad.communicate(), 60)
+        assert bad.returncode == 3 and b"wrong-token-9" not in stderr
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", env={**os.environ, **base, "SCHOOLBOT_MAX__TOKEN": "max-token-123456"},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        try:
+            for _ in range(200):
+                if emulator.calls("GET /updates"):
+                    break
+                await asyncio.sleep(0.1)
+            await emulator.user_writes(77, "/помощь")
+            reply = await emulator.wait_for_bot_message(77, timeout=15)
+            assert "Команды" in reply["body"]["text"]
+        finally:
+            process.terminate()
+            _, stderr = await process.communicate()
+        assert process.returncode == 0 and b"max-token-123456" not in stderr
