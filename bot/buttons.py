@@ -24,6 +24,8 @@ class ButtonPayload(BaseModel):
     """The id of a request, warning, report…"""
     who: str | None = Field(default=None, pattern=r"^(vk|max):[1-9]\d{0,18}$")
     """A person the action is about (erasing a leaver's data)."""
+    w: str | None = Field(default=None, pattern=r"^[^\W\d_]{1,40}$")
+    """A word the action is about (allowing a word that looks obscene)."""
 
 
 def parse_payload(raw: str) -> ButtonPayload | None:
@@ -40,8 +42,9 @@ def parse_payload(raw: str) -> ButtonPayload | None:
         return None
 
 
-def callback(label: str, action: str, item: int = 0, style: str = "secondary", *, who: str | None = None) -> Button:
-    payload = ButtonPayload(a=action, id=item, who=who).model_dump(exclude_none=True)
+def callback(label: str, action: str, item: int = 0, style: str = "secondary", *, who: str | None = None,
+             word: str | None = None) -> Button:
+    payload = ButtonPayload(a=action, id=item, who=who, w=word).model_dump(exclude_none=True)
     return Button(label=label, payload=payload, style=style)  # type: ignore[arg-type]
 
 

@@ -40,6 +40,9 @@ class Retention:
 
 
 AUDIT_REASON = "его нельзя изменить или удалить: по нему можно проверить, кто, что и когда решил (п. 3.2 Положения)"
+ACTIVE_WARNINGS_REASON = (
+    "действующие предупреждения остаются до конца своего срока: иначе удаление данных снимало бы предупреждения"
+)
 
 _WHILE_AT_SCHOOL = "пока вы учитесь или работаете в школе; стирает /удалить или администратор при уходе из школы"
 
@@ -54,7 +57,8 @@ RETENTION: tuple[Retention, ...] = (
     Retention(key="class_teachers", what="классное руководство и проверка статуса учителя", erasable=True,
               period="пока действует решение администратора"),
     Retention(key="warnings", what="предупреждения за нарушение правил общения и их обжалования", erasable=True,
-              period=f"предупреждение действует 30 дней (по умолчанию), запись стирается через {MODERATION_RECORDS_DAYS} дней после этого"),
+              period=f"предупреждение действует 30 дней (по умолчанию), запись стирается через {MODERATION_RECORDS_DAYS} "
+                     f"дней после этого; /удалить стирает только уже не действующие — {ACTIVE_WARNINGS_REASON}"),
     Retention(key="moderation_events", what="замаскированные отрывки ваших сообщений, нарушивших правила, и принятые меры",
               erasable=True, period=f"{MODERATION_RECORDS_DAYS} дней"),
     Retention(key="reports", what="ваши обращения о взломе и жалобы (из сообщения — не больше 100 знаков)",
@@ -69,7 +73,8 @@ RETENTION: tuple[Retention, ...] = (
               period="бессрочно — " + AUDIT_REASON),
 )
 # Tables whose policy is stated by a sibling above.
-_SAME_POLICY: Mapping[str, str] = {"verified_teachers": "class_teachers", "appeals": "warnings"}
+_SAME_POLICY: Mapping[str, str] = {"verified_teachers": "class_teachers", "appeals": "warnings",
+                                   "moderation_alerts": "warnings"}
 _OTHER_TABLES = Retention(key="*", what="прочие записи о вас", erasable=True, period="до удаления командой /удалить")
 
 
@@ -184,6 +189,7 @@ TABLE_TITLES: Mapping[str, str] = {
     "verified_teachers": "Статус учителя проверен",
     "moderation_events": "Записи модерации ваших сообщений",
     "appeals": "Обжалования предупреждений",
+    "moderation_alerts": "Дни, когда администрации сообщено о превышении порога предупреждений",
 }
 COLUMN_LABELS: Mapping[str, str] = {
     "display_name": "имя", "role": "роль", "granted_at": "с", "granted_by": "выдал", "created_at": "создано",
@@ -265,6 +271,8 @@ class ForgetResult:
     """Other people's open or recent complaints about the person's messages, kept."""
     id_kept: bool = False
     """The people row stayed (name erased) because an administrative record still points at it."""
+    warnings_kept: int = 0
+    """Warnings still in force: they stay until they expire (erasing data must not lift them)."""
 
     @property
     def anything_erased(self) -> bool:
@@ -281,7 +289,8 @@ def forget_confirm_text(found: Sequence[Found], *, own: bool, name: str = "") ->
     )
     return (
         f"Удалить {whose}? Будет стёрто: {', '.join(dict.fromkeys(kinds)) or 'имя'}.\n{consequence}\n"
-        f"Останется только журнал решений администраторов: {AUDIT_REASON}."
+        f"Останутся журнал решений администраторов ({AUDIT_REASON}) и действующие предупреждения "
+        "(до конца их срока)."
     )
 
 
@@ -295,6 +304,8 @@ def forget_done_text(result: ForgetResult, *, own: bool) -> str:
             f"Жалобы других участников на сообщения ({result.complaints_kept}) остаются у администратора, "
             f"пока не закрыты, и {CLOSED_REPORTS_DAYS} дней после: это чужие обращения."
         )
+    if result.warnings_kept:
+        lines.append(f"Действующих предупреждений остаётся: {result.warnings_kept} — {ACTIVE_WARNINGS_REASON}.")
     if result.audit_entries:
         lines.append(f"В журнале решений остаётся записей: {result.audit_entries} — {AUDIT_REASON}.")
     return "\n".join(lines)

@@ -26,6 +26,12 @@ async def on_press(ctx: Context, press: ButtonPress) -> None:
             if not may(ctx.actor.roles, Action.MODERATE):
                 raise PermissionDenied("appeal press", text="Решение по обжалованию принимают администраторы школы.")
             await moderation_admin.decide_appeal(ctx, payload.id, lift=payload.a == moderation_admin.LIFT)
+        case moderation_admin.ALLOW_YES if payload.w is not None:
+            if not may(ctx.actor.roles, Action.MODERATE):
+                raise PermissionDenied("allow press", text="Слова школы меняют администраторы школы.")
+            await moderation_admin.allow_word(ctx, payload.w, confirmed=True)
+        case moderation_admin.ALLOW_NO:
+            ctx.answer("Хорошо, слово не разрешено.")
         case mydata.FORGET_CANCEL:
             await mydata.cancel_forget(ctx)
         case mydata.FORGET_ME:

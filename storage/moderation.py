@@ -72,7 +72,30 @@ class ModerationRepo:
         async with self._db.transaction() as tx:
             removed = await tx.execute("DELETE FROM warnings WHERE expires_at < ?", (_iso(cutoff),))
             removed += await tx.execute("DELETE FROM moderation_events WHERE at < ?", (_iso(cutoff),))
+            removed += await tx.execute("DELETE FROM moderation_alerts WHERE at < ?", (_iso(cutoff),))
         return removed
+
+    async def recent_run(self, author_id: PersonId, chat_id: ChatId, since: datetime) -> tuple[int, int | None]:
+        """(how many events of this author in this chat since `since`, the id of the first of them)."""
+        row = await self._db.fetch_one(
+            "SELECT COUNT(*) AS n, MIN(id) AS first FROM moderation_events "
+            "WHERE author_id = ? AND chat_id = ? AND at >= ?",
+            (author_id, chat_id, _iso(since)),
+        )
+        return (int(row["n"]), row["first"]) if row is not None else (0, None)
+
+    async def alerted(self, person_id: PersonId, day: str) -> bool:
+        row = await self._db.fetch_one("SELECT 1 FROM moderation_alerts WHERE person_id = ? AND day = ?",
+                                       (person_id, day))
+        return row is not None
+
+    async def first_alert_of_day(self, person_id: PersonId, day: str, now: datetime) -> bool:
+        """True the first time today this person's threshold is announced (then: quiet till tomorrow)."""
+        changed = await self._db.execute(
+            "INSERT INTO moderation_alerts (person_id, day, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            (person_id, day, _iso(now)),
+        )
+        return changed > 0
 
     async def recent_events(self, limit: int) -> list[ModerationEvent]:
         rows = await self._db.fetch_all("SELECT * FROM moderation_events ORDER BY id DESC LIMIT ?", (limit,))

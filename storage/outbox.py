@@ -13,7 +13,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.port.effects import Effect, Send, SendChatLinks, dump_effect, lane_of, priority_of
+from bot.port.effects import Edit, Effect, Send, SendChatLinks, dump_effect, lane_of, priority_of
 from bot.port.gateway import Problem
 from storage.db import Database, Transaction
 from storage.times import iso, parse_time
@@ -48,14 +48,23 @@ class Outbox:
         return self._db.transaction()
 
     async def add(self, effects: Sequence[Effect], now: datetime) -> list[int]:
-        """Queue effects (inside the caller's transaction, when there is one)."""
+        """Queue effects (inside the caller's transaction, when there is one).
+
+        A newer edit of a message supersedes those still waiting: under a flood only the last text
+        goes out (one being carried out right now finishes, and the newer one follows it).
+        """
         ids = []
         async with self._db.transaction() as tx:
             for effect in effects:
+                if isinstance(effect, Edit):
+                    await tx.execute(
+                        "UPDATE outbox SET state = 'cancelled', done_at = ? WHERE state = 'pending' AND lane = ? "
+                        "AND tag = ?", (iso(now), lane_of(effect), f"edit:{effect.tag}"))
                 tag = _tag(effect)
+                row_tag = f"edit:{effect.tag}" if isinstance(effect, Edit) else tag
                 new_id = await tx.execute(
                     "INSERT INTO outbox (lane, priority, effect, dedup, tag, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (lane_of(effect), priority_of(effect), dump_effect(effect), new_dedup(), tag, iso(now)),
+                    (lane_of(effect), priority_of(effect), dump_effect(effect), new_dedup(), row_tag, iso(now)),
                 )
                 if tag is not None:  # where the tagged message will be, so a later edit finds it
                     await tx.execute(

@@ -7,11 +7,14 @@ from sqlite_master and bot/privacy.py decides which columns hold a person's id.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from bot.port.ids import PersonId
 from bot.privacy import PEOPLE_TABLE, ForgetResult, Found, Lookup, Mode, erasable, plan_lookups
 from storage.db import Database, Transaction
+from storage.times import iso
 
+_ACTIVE = "pardoned_at IS NULL AND expires_at > ?"  # a warning still in force
 _ROWS_READ = 50  # more than /моиданные shows; the count is exact regardless
 
 
@@ -61,11 +64,17 @@ class PersonalDataRepo:
         found = await self.collect(person_id)
         return sum(f.count for f in found if f.lookup.table == "audit_log")
 
-    async def forget(self, person_id: PersonId) -> ForgetResult:
-        """Erase every erasable row about `person_id` in one transaction; count what must stay."""
+    async def forget(self, person_id: PersonId, now: datetime) -> ForgetResult:
+        """Erase every erasable row about `person_id` in one transaction; count what must stay.
+
+        Warnings still in force stay (bot.privacy.ACTIVE_WARNINGS_REASON); they go when they expire.
+        """
         lookups = await self.lookups()
         deleted: dict[str, int] = {}
         async with self._db.transaction() as tx:
+            kept_warnings = await tx.fetch_all(f"SELECT id FROM warnings WHERE person_id = ? AND {_ACTIVE}",
+                                               (person_id, iso(now)))
+            keep = [row["id"] for row in kept_warnings]
             blocked = await self._people_row_blocked(tx, person_id, erasable(lookups))
             for lookup in erasable(lookups):
                 if lookup.table == PEOPLE_TABLE and blocked:
@@ -73,14 +82,18 @@ class PersonalDataRepo:
                         "UPDATE people SET display_name = '', gender = '' WHERE person_id = ?", (person_id,)
                     )
                     continue
-                changed = await tx.execute(
-                    f"DELETE FROM {_quote(lookup.table)} WHERE {_where(lookup)}", [person_id] * len(lookup.columns)
-                )
+                sql = f"DELETE FROM {_quote(lookup.table)} WHERE ({_where(lookup)})"
+                params: list[object] = [person_id] * len(lookup.columns)
+                if lookup.table in ("warnings", "appeals") and keep:
+                    column = "id" if lookup.table == "warnings" else "warning_id"
+                    sql += f" AND {column} NOT IN ({','.join('?' * len(keep))})"
+                    params += keep
+                changed = await tx.execute(sql, params)
                 deleted[lookup.table] = deleted.get(lookup.table, 0) + changed
             kept = {lk.table: await self._count(tx, lk, person_id) for lk in lookups if lk.mode is Mode.COUNT}
         return ForgetResult(
             deleted=deleted, audit_entries=kept.get("audit_log", 0), complaints_kept=kept.get("reports", 0),
-            id_kept=blocked,
+            id_kept=blocked, warnings_kept=len(keep),
         )
 
     @staticmethod

@@ -120,7 +120,7 @@ async def test_collect_reads_every_table_holding_the_person(db: Database) -> Non
 
 async def test_forget_erases_the_person_and_keeps_audit_and_others_complaints(db: Database) -> None:
     await _a_parent_with_data(db)
-    result = await PersonalDataRepo(db).forget(OLGA)
+    result = await PersonalDataRepo(db).forget(OLGA, NOW)
     assert result.deleted["people"] == 1 and result.deleted["children"] == 1 and result.deleted["reports"] == 1
     assert result.deleted["person_roles"] == 1
     assert (result.audit_entries, result.complaints_kept, result.id_kept) == (1, 1, False)
@@ -138,7 +138,7 @@ async def test_forget_keeps_a_bare_id_when_an_admin_record_points_at_it(db: Data
         "VALUES ('ABCD-EFGH', 'teacher', 1, ?, ?, ?, 1)",
         (ADMIN, NOW.isoformat(), (NOW + timedelta(days=7)).isoformat()),
     )
-    result = await PersonalDataRepo(db).forget(ADMIN)
+    result = await PersonalDataRepo(db).forget(ADMIN, NOW)
     assert result.id_kept
     person = await PeopleRepo(db).get(ADMIN)
     assert person is not None and person.display_name == "" and not person.roles
@@ -146,7 +146,7 @@ async def test_forget_keeps_a_bare_id_when_an_admin_record_points_at_it(db: Data
 
 
 async def test_forget_of_someone_unknown_erases_nothing(db: Database) -> None:
-    result = await PersonalDataRepo(db).forget(PersonId("vk:4242"))
+    result = await PersonalDataRepo(db).forget(PersonId("vk:4242"), NOW)
     assert not result.anything_erased and result.audit_entries == 0
 
 
@@ -154,7 +154,7 @@ async def test_every_table_naming_a_person_is_looked_up_by_its_person_column(db:
     lookups = {(lk.table, lk.columns, lk.mode.value) for lk in await PersonalDataRepo(db).lookups()}
     rows = {table for table, _, mode in lookups if mode == "rows"}
     assert rows == {"appeals", "children", "class_teachers", "join_requests", "memberships", "moderation_events",
-                    "person_roles", "reports", "verified_teachers", "warnings", "people"}
+                    "moderation_alerts", "person_roles", "reports", "verified_teachers", "warnings", "people"}
     assert ("people", ("person_id",), "rows") in lookups and ("children", ("parent_id",), "rows") in lookups
     assert ("moderation_events", ("author_id",), "rows") in lookups
     assert ("audit_log", ("actor_id", "target_id"), "count") in lookups
@@ -175,11 +175,17 @@ async def test_forget_erases_memberships_requests_and_moderation_records_too(db:
                                            expires_at=NOW + timedelta(days=30))
     assert await moderation.open_appeal(warning_id=warning, person_id=PETYA, now=NOW) is not None
 
-    result = await PersonalDataRepo(db).forget(PETYA)
+    result = await PersonalDataRepo(db).forget(PETYA, NOW)
 
     for table in ("join_requests", "memberships", "class_teachers", "verified_teachers", "moderation_events",
-                  "warnings", "appeals", "person_roles", "people"):
+                  "person_roles"):
         assert result.deleted.get(table, 0) >= 1, table
-    assert not result.id_kept
+    # A warning still in force stays (and its appeal): erasing data must not lift a warning.
+    assert result.warnings_kept == 1 and not result.deleted.get("warnings") and not result.deleted.get("appeals")
+    left = {f.lookup.table: f.count for f in await PersonalDataRepo(db).collect(PETYA) if f.count}
+    assert left == {"warnings": 1, "appeals": 1}
+    later = await PersonalDataRepo(db).forget(PETYA, NOW + timedelta(days=31))  # expired: now it goes
+    assert later.deleted.get("warnings") == 1 and later.deleted.get("appeals") == 1 and later.warnings_kept == 0
+    assert not later.id_kept
     assert all(f.count == 0 for f in await PersonalDataRepo(db).collect(PETYA))
     assert await InvitesRepo(db).get(made.code) is not None  # the administrator's link is not Petya's data

@@ -37,7 +37,8 @@ MOVE_USAGE = "Формат: /перевести <ученик> <класс>, н�
 REMOVE_USAGE = "Формат: /исключить <пользователь>"
 WARNS_USAGE = "Формат: /предупреждения <пользователь>, например: /предупреждения id123 (или ответом на сообщение)."
 PARDON_USAGE = "Формат: /простить <пользователь> — снимает последнее предупреждение."
-FILTER_USAGE = "Формат: /фильтр добавить СЛОВО, /фильтр удалить СЛОВО; /разрешить СЛОВО — никогда не считать нарушением."
+FILTER_USAGE = ("Формат: /фильтр добавить СЛОВО, /фильтр удалить СЛОВО, /фильтр список; "
+                "/разрешить СЛОВО — никогда не считать нарушением.")
 REVOKE_USAGE = "Формат: /отозвать КОД или /отозвать неиспользованные"
 MODLOG_USAGE = "Формат: /журнал [сколько записей, до 50], например: /журнал 20"
 MAX_WORD = 40
@@ -72,7 +73,10 @@ class AdminChange:
 @dataclass(frozen=True, kw_only=True)
 class FilterChange:
     word: str
-    add: bool
+    """Empty for the list."""
+    add: bool = False
+    show: bool = False
+    """/фильтр список: the school's own words."""
 
 
 def _user(given: CommandInput, usage: str) -> tuple[PersonId, str]:
@@ -134,6 +138,8 @@ def _word(text: str) -> str:
 
 def _filter_change(given: CommandInput) -> FilterChange:
     verb, _, rest = given.args.partition(" ")
+    if fold(verb) in ("список", "list", "") and not rest.strip():
+        return FilterChange(word="", show=True)
     word = _word(rest)
     if fold(verb) in ("add", "добавить"):
         return FilterChange(word=word, add=True)
@@ -348,7 +354,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         key="filter", names=("фильтр", "filter"),
-        help=(HelpLine(action=A.MODERATE, usage="/фильтр добавить|удалить СЛОВО",
+        help=(HelpLine(action=A.MODERATE, usage="/фильтр добавить|удалить СЛОВО, /фильтр список",
                        text="свои слова школы для проверки"),),
         places=STAFF_DESK, parse=_filter_change, refusal=MODERATORS_ONLY,
     ),

@@ -7,11 +7,13 @@ the delete first (the outbox runs it before anything else), then the notices.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.flows.context import Context
 from bot.moderation.actions import author_group, warning_expiry
 from bot.moderation.masking import masked_excerpt
-from bot.moderation.plan import ModerationPlan, Standing, plan_moderation
-from bot.port.effects import Delete, RemoveMember
+from bot.moderation.plan import COMBINE_WINDOW_MINUTES, ModerationPlan, Standing, plan_moderation
+from bot.port.effects import Delete, Edit, RemoveMember
 from bot.port.events import MessageIn
 from bot.port.ids import PersonId
 from bot.roles import is_admin
@@ -29,11 +31,16 @@ async def moderate(ctx: Context, message: MessageIn) -> None:
         return
     author = await s.person(message.author)
     now = s.now()
+    earlier, first = await s.repos.moderation.recent_run(author.id, chat.id,
+                                                         now - timedelta(minutes=COMBINE_WINDOW_MINUTES))
+    today = now.astimezone(s.timezone()).date().isoformat()
     standing = Standing(
         group=author_group(author.roles),
         active_warnings=len(await s.repos.moderation.active_warnings(author.id, now)),
         protected=is_admin(author.roles) or author.id in s.order_admins,
         bot_can_delete=message.message is not None and not await s.repos.chats.has_notice(chat.id, NOT_ADMIN_NOTICE),
+        earlier_in_run=earlier,
+        alerted_today=await s.repos.moderation.alerted(author.id, today),
     )
     excerpt = masked_excerpt(message.text, verdict)
     plan = plan_moderation(verdict.labels, policy=s.features.policy, standing=standing, chat_title=chat.title,
@@ -48,19 +55,24 @@ async def moderate(ctx: Context, message: MessageIn) -> None:
             await s.repos.moderation.add_warning(person_id=author.id, event_id=event_id,
                                                  labels=[str(label) for label in verdict.labels], now=now,
                                                  expires_at=warning_expiry(now, s.features.policy))
-        await _owe(ctx, plan, message, teachers)
+        if plan.escalation_text:
+            await s.repos.moderation.first_alert_of_day(author.id, today, now)
+        await _owe(ctx, plan, message, teachers, run=f"{chat.id}:{author.id}:{first or event_id}")
 
 
-async def _owe(ctx: Context, plan: ModerationPlan, message: MessageIn, teachers: list[PersonId]) -> None:
+async def _owe(ctx: Context, plan: ModerationPlan, message: MessageIn, teachers: list[PersonId], run: str) -> None:
+    """The delete first; the run's notice, DM and log line are sent once and then edited, so a
+    flood of violations never becomes a flood of the bot's own messages."""
     chat = ctx.chat
     assert chat is not None
     if plan.delete and message.message is not None:
         ctx.owe(Delete(chat=chat.id, message=message.message))
     if plan.notice:
-        ctx.reply(plan.notice)
+        _say(ctx, chat.id, plan.notice, f"modnote:{run}", plan.combined)
     if plan.dm:
-        ctx.send(message.author, plan.dm)
-    await ctx.tell_staff(plan.staff_line)
+        _say(ctx, message.author, plan.dm, f"moddm:{run}", plan.combined)
+    for place in await ctx.services.staff_places():
+        _say(ctx, place, plan.staff_line, f"modlog:{run}", plan.combined)
     if plan.escalation_text:
         await ctx.tell_staff(plan.escalation_text)
     if plan.remove_from_chat:
@@ -68,3 +80,10 @@ async def _owe(ctx: Context, plan: ModerationPlan, message: MessageIn, teachers:
     for teacher in teachers:
         if plan.class_teacher_text and ctx.services.serves(teacher):
             ctx.send(teacher, plan.class_teacher_text)
+
+
+def _say(ctx: Context, where: str, text: str, tag: str, combined: bool) -> None:
+    if combined:  # the run's message, edited (or sent anew if it never went out)
+        ctx.owe(Edit(where=where, tag=tag, text=text, fallback=text))
+    else:
+        ctx.send(where, text, tag=tag)

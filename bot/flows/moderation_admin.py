@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from bot.buttons import callback, row
 from bot.commands.table import FilterChange
+from bot.config import ModerationConfig
 from bot.errors import NotFound
 from bot.flows.context import Context
 from bot.moderation.actions import LABEL_TITLES
+from bot.moderation.check import default_checker
 from bot.moderation.verdict import Label
 from bot.port.ids import PersonId
 from bot.timefmt import local_date, local_minute
 
 LIFT, KEEP = "appeal_lift", "appeal_keep"
+ALLOW_YES, ALLOW_NO = "allow_yes", "allow_no"
 
 
 def labels_text(labels: tuple[str, ...]) -> str:
@@ -65,6 +68,9 @@ async def modlog(ctx: Context, limit: int) -> None:
 
 async def filter_words(ctx: Context, change: FilterChange) -> None:
     s = ctx.services
+    if change.show:
+        ctx.reply(words_list(*await s.repos.moderation.words(), s.config.moderation))
+        return
     async with ctx.commit():
         if change.add:
             await s.repos.moderation.set_word(change.word, "block", ctx.actor.id, s.now())
@@ -80,13 +86,34 @@ async def filter_words(ctx: Context, change: FilterChange) -> None:
     await s.features.checker.reload()
 
 
-async def allow_word(ctx: Context, word: str) -> None:
+def words_list(blocked: list[str], allowed: list[str], config: ModerationConfig) -> str:
+    lines = ["Свои слова школы (/фильтр, /разрешить):",
+             "Отмечать: " + (", ".join(blocked) or "нет"),
+             "Не отмечать никогда: " + (", ".join(allowed) or "нет")]
+    if config.blocked_words or config.allowed_words:
+        lines.append("Из настроек бота: отмечать — " + (", ".join(config.blocked_words) or "нет")
+                     + "; не отмечать — " + (", ".join(config.allowed_words) or "нет"))
+    return "\n".join(lines)
+
+
+async def allow_word(ctx: Context, word: str, *, confirmed: bool = False) -> None:
+    """A word the check would read as мат is allowed only after a confirmation (a typo here would
+    switch the filter off for a real obscenity in every chat)."""
     s = ctx.services
+    # The built-in check (without the school's own words) says whether the word has an obscene root.
+    if not confirmed and Label.PROFANITY in default_checker().check(word).labels:
+        ctx.reply(f"Слово «{word}» похоже на нецензурное. Точно никогда не считать его нарушением?",
+                  row(callback("Да, разрешить", ALLOW_YES, style="negative", word=word),
+                      callback("Отмена", ALLOW_NO)))
+        return
     async with ctx.commit():
         await s.repos.moderation.set_word(word, "allow", ctx.actor.id, s.now())
         await s.repos.audit.record(actor_id=ctx.actor.id, action="filter_allow", now=s.now(), chat_id=ctx.chat_id,
                                    details={"word": word})
-        ctx.reply(f"Слово «{word}» больше не будет считаться нарушением.")
+        text = f"Слово «{word}» больше не будет считаться нарушением."
+        if confirmed:
+            ctx.answer("Готово.")
+        ctx.reply(text)
     await s.features.checker.reload()
 
 

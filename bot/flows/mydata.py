@@ -82,7 +82,7 @@ async def _ask_forget_own(ctx: Context) -> None:
     found = await s.repos.personal_data.collect(ctx.actor.id)
     if nothing_but_profile(found):  # just the cached profile name: erase without asking
         async with ctx.commit():
-            result = await s.repos.personal_data.forget(ctx.actor.id)
+            result = await s.repos.personal_data.forget(ctx.actor.id, s.now())
             ctx.reply(nothing_stored_text(result.audit_entries, own=True, name_erased=result.anything_erased))
         return
     buttons = row(callback("Да, удалить", FORGET_ME, style="negative", who=ctx.actor.id),
@@ -118,7 +118,7 @@ async def confirm_forget_own(ctx: Context, whose: str | None) -> None:
         ctx.answer(NOT_YOURS)
         return
     async with ctx.commit():
-        result = await s.repos.personal_data.forget(ctx.actor.id)
+        result = await s.repos.personal_data.forget(ctx.actor.id, s.now())
         if not result.anything_erased:  # a second press, or a stale button
             ctx.answer("Данных уже нет — удалять нечего.")
             return
@@ -134,7 +134,7 @@ async def confirm_forget_other(ctx: Context, target: PersonId) -> None:
     if (await s.person(target)).roles:
         raise BadCommand("has roles", text=_STILL_HAS_ROLES)
     async with ctx.commit():
-        result = await s.repos.personal_data.forget(target)
+        result = await s.repos.personal_data.forget(target, s.now())
         if not result.anything_erased:
             ctx.answer("Данных уже нет — удалять нечего.")
             return

@@ -123,9 +123,14 @@ def warning_expiry(now: datetime, policy: Policy) -> datetime:
     return now + policy.warning_ttl
 
 
-def notice_text(labels: Iterable[Label], *, deleted: bool) -> str:
-    """The chat notice: names the clause, never repeats the words."""
+def notice_text(labels: Iterable[Label], *, deleted: bool, count: int = 1) -> str:
+    """The chat notice: names the clause, never repeats the words; `count` messages in a row (one notice)."""
     reasons = "; ".join(_NOTICE_REASON[label] for label in _ordered(labels))
+    if count > 1:
+        messages = plural(count, "сообщение", "сообщения", "сообщений")
+        if deleted:
+            return f"Удалено {messages} одного автора подряд: {reasons}."
+        return f"Напоминание: {messages} одного автора подряд нарушают правила — {reasons}."
     return f"Сообщение удалено: {reasons}." if deleted else f"Напоминание: {reasons}."
 
 
@@ -156,13 +161,18 @@ def _ordered(labels: Iterable[Label]) -> list[Label]:
     return sorted(set(labels), key=list(Label).index)
 
 
-def warnings_phrase(count: int) -> str:
-    """«1 предупреждение», «3 предупреждения», «5 предупреждений»."""
+def plural(count: int, one: str, few: str, many: str) -> str:
+    """«1 сообщение», «3 сообщения», «5 сообщений»."""
     tens, ones = count % 100, count % 10
     if ones == 1 and tens != 11:
-        word = "предупреждение"
+        word = one
     elif 2 <= ones <= 4 and not 12 <= tens <= 14:
-        word = "предупреждения"
+        word = few
     else:
-        word = "предупреждений"
+        word = many
     return f"{count} {word}"
+
+
+def warnings_phrase(count: int) -> str:
+    """«1 предупреждение», «3 предупреждения», «5 предупреждений»."""
+    return plural(count, "предупреждение", "предупреждения", "предупреждений")

@@ -17,10 +17,14 @@ from bot.moderation.actions import (
     author_dm_text,
     escalation,
     notice_text,
+    plural,
     staff_log_line,
     warnings_phrase,
 )
 from bot.moderation.verdict import Label
+
+COMBINE_WINDOW_MINUTES = 5
+"""Violations of one author in one chat this close together share one notice, one DM, one log line."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,6 +39,10 @@ class Standing:
     """An administrator: never removed from a chat."""
     bot_can_delete: bool
     """False once the platform said the bot lacks the right here (until a delete works again)."""
+    earlier_in_run: int = 0
+    """This author's violations in this chat in the last few minutes, before this one."""
+    alerted_today: bool = False
+    """The staff (and class teacher) were already told today that this person reached the threshold."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,6 +67,8 @@ class ModerationPlan:
     """An adult at the threshold, when the school's config says so."""
     acts: tuple[str, ...]
     """What was done, in words, for the log and /журнал."""
+    combined: bool = False
+    """Not the first in a run: the run's notice, DM and log line are edited, not sent again."""
 
 
 def plan_moderation(
@@ -74,6 +84,7 @@ def plan_moderation(
     """`author_label`: how staff see the author (a profile link); `author_ref`: how they name them
     in a command («id123»)."""
     labels = tuple(labels)
+    count = standing.earlier_in_run + 1
     acts = policy.acts_for(labels, standing.group)
     delete = Act.DELETE in acts and standing.bot_can_delete
     warn = Act.WARN in acts
@@ -81,7 +92,7 @@ def plan_moderation(
     done: list[str] = []
     if delete:
         done.append("удалено")
-    notice = notice_text(labels, deleted=delete) if Act.NOTICE in acts else None
+    notice = notice_text(labels, deleted=delete, count=count) if Act.NOTICE in acts else None
     if notice is not None:
         done.append("уведомление в чате")
     if warn:
@@ -90,8 +101,10 @@ def plan_moderation(
     if Act.DM in acts:
         dm = author_dm_text(labels, chat_title=chat_title, deleted=delete, warnings=warnings_after if warn else None,
                             threshold=policy.warn_threshold)
+        if count > 1:
+            dm += f"\nЗа последние минуты в этом чате: {plural(count, 'нарушение', 'нарушения', 'нарушений')}."
         done.append("автору написано в ЛС")
-    decision = escalation(warnings_after, standing.group, policy) if warn else None
+    decision = escalation(warnings_after, standing.group, policy) if warn and not standing.alerted_today else None
     escalation_text = class_teacher_text = None
     remove = False
     if decision is not None:
@@ -108,9 +121,11 @@ def plan_moderation(
                 "правил общения в чатах (п. 4.5–4.6 Положения). Пожалуйста, поговорите с ним. "
                 "Ребёнка я из чатов не исключаю."
             )
+    staff_line = staff_log_line(labels, chat_title=chat_title, author=author_label, excerpt=excerpt, done=done)
+    if count > 1:
+        staff_line += f"\nПодряд от этого автора здесь: {plural(count, 'нарушение', 'нарушения', 'нарушений')} (показано последнее)."
     return ModerationPlan(
-        delete=delete, notice=notice, dm=dm, warn=warn, warnings_after=warnings_after,
-        staff_line=staff_log_line(labels, chat_title=chat_title, author=author_label, excerpt=excerpt, done=done),
+        delete=delete, notice=notice, dm=dm, warn=warn, warnings_after=warnings_after, staff_line=staff_line,
         escalation_text=escalation_text, class_teacher_text=class_teacher_text, remove_from_chat=remove,
-        acts=tuple(done),
+        acts=tuple(done), combined=count > 1,
     )

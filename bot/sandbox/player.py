@@ -20,7 +20,8 @@ class Player:
         self.people: Driver = world.driver
         self.out = out
         self.variables: dict[str, str] = {}
-        self._shown: dict[tuple[int, str | None], int] = {}
+        self._shown: dict[tuple[int, str | None], list[str]] = {}
+        """What was printed of each conversation's bot messages, to show later edits too."""
 
     def _chat(self, who_id: int, where: str) -> str | None:
         """The chat key of a step («dm» is None); refuses a chat the person is not in."""
@@ -108,10 +109,15 @@ class Player:
         places += [(c.vk_id, None) for c in self.world.cast.values()]
         for user, chat in places:
             messages = self.people.bot_messages(user, chat)
-            for seen in messages[self._shown.get((user, chat), 0):]:
-                self._remember(seen.text)
-                self.out(_render(self._title(chat, user), seen))
-            self._shown[(user, chat)] = len(messages)
+            shown = self._shown.setdefault((user, chat), [])
+            for index, seen in enumerate(messages):
+                if index >= len(shown):
+                    self._remember(seen.text)
+                    self.out(_render(self._title(chat, user), seen))
+                    shown.append(seen.text)
+                elif seen.text != shown[index]:  # a card decided, a notice counting a run
+                    self.out(_render(self._title(chat, user), seen, edited=True))
+                    shown[index] = seen.text
 
     def _remember(self, text: str) -> None:
         for name, pattern in (("code", _CODE), ("link", _LINK), ("request", _REQUEST)):
@@ -120,9 +126,9 @@ class Player:
                 self.variables[name] = found[-1]
 
 
-def _render(title: str, seen: Seen) -> str:
+def _render(title: str, seen: Seen, *, edited: bool = False) -> str:
     body = "\n    ".join(seen.text.splitlines())
-    line = f"[{title}] 🤖 бот: {body}"
+    line = f"[{title}] 🤖 бот {'изменил сообщение' if edited else ''}: {body}".replace(" :", ":")
     if seen.buttons:
         line += "\n    [кнопки: " + " | ".join(label for label, _, _ in seen.buttons) + "]"
     if seen.deleted:
