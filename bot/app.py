@@ -1,8 +1,10 @@
 """Wiring: storage, the platform adapters, the inbox and outbox workers, housekeeping; start and stop.
 
-One process serves every platform whose token is set, over one database. Each adapter's poller
-stores what it fetches (with its new position) before fetching more; the inbox worker hands the
-updates to the handlers; the outbox worker carries out what their decisions owe.
+One process serves every platform whose token is set, over one database. A platform in long-poll
+mode has a poller; one in webhook mode a path on the bot's HTTP server. Either way what arrives is
+stored first (Intake, with the poll position); the inbox worker hands the updates to the handlers;
+the outbox worker carries out what their decisions owe. While the database cannot be written the
+bot keeps answering (DegradedMode) and stores what arrived once it can.
 """
 
 from __future__ import annotations
@@ -11,21 +13,26 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import cast
+from pathlib import Path
+from typing import Any, cast
 
 from bot.config import Settings
 from bot.features import Features
 from bot.housekeeping import tidy_forever
 from bot.logs import error_without_content
-from bot.port.adapter import Adapter, BadToken, NoUpdatesAccess
+from bot.port.adapter import Adapter, BadToken, NoUpdatesAccess, WebhookAdapter
 from bot.port.gateway import Gateway
 from bot.port.ids import Platform
 from bot.registry import load_registry
+from bot.runtime.degraded import DegradedMode
 from bot.runtime.inbox_worker import InboxWorker
+from bot.runtime.intake import Intake
 from bot.runtime.outbox_worker import OutboxWorker
+from bot.runtime.webhook_server import WebhookRoute, WebhookServer
 from bot.services import Repos, Services, utc_now
-from handlers.dispatch import STORAGE_ERRORS, Dispatcher
+from handlers.dispatch import Dispatcher
 from storage.db import Database
+from storage.trouble import STORAGE_ERRORS, StorageCause, storage_cause
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +42,20 @@ STOP_FLUSH_SECONDS = 10.0
 
 class NoPlatform(Exception):
     """Neither a VK nor a MAX token is set: nothing to serve."""
+
+
+class StorageUnwritable(Exception):
+    """The database cannot be written at the start: say so at once instead of looking healthy."""
+
+    def __init__(self, cause: StorageCause, path: Path) -> None:
+        super().__init__(f"{path}: {cause.value}")
+        self.cause = cause
+        self.path = path
+
+
+def webhook_mode(settings: Settings, adapter: Adapter) -> bool:
+    mode = settings.vk.mode if adapter.platform is Platform.VK else settings.max.mode
+    return mode == "webhook"
 
 
 def configured_adapters(settings: Settings) -> list[Adapter]:
@@ -59,6 +80,9 @@ class BotApp:
         self.services: Services | None = None
         self.inbox_worker: InboxWorker | None = None
         self.outbox_worker: OutboxWorker | None = None
+        self.degraded: DegradedMode | None = None
+        self.intakes: dict[Platform, Intake] = {}
+        self.server: WebhookServer | None = None
         self._db: Database | None = None
         self._stopping = asyncio.Event()
         self.polling = asyncio.Event()
@@ -71,8 +95,7 @@ class BotApp:
         self.adapters = configured_adapters(self.settings)
         if not self.adapters:
             raise NoPlatform("no token")
-        self._db = await Database.open(self.settings.storage.path)
-        await self._db.migrate()
+        self._db = await self._open_storage(self.settings.storage.path)
         for adapter in self.adapters:
             await adapter.connect()
         gateways: dict[Platform, Gateway] = {a.platform: a.gateway for a in self.adapters}
@@ -81,8 +104,39 @@ class BotApp:
                                  features=Features.build(self.settings, repos.moderation), clock=self._clock,
                                  transaction_open=self._db.in_transaction)
         self.outbox_worker = OutboxWorker(self.services)
-        dispatcher = Dispatcher(self.services, self._db, committed=self.outbox_worker.wake)
+        self.degraded = DegradedMode(self.services)
+        self.outbox_worker.on_storage_trouble = self.degraded.storage_failed
+        dispatcher = Dispatcher(self.services, self._db, committed=self.outbox_worker.wake, degraded=self.degraded)
         self.inbox_worker = InboxWorker(repos.inbox, dispatcher)
+        self.intakes = {a.platform: Intake(a.platform, repos.inbox, self.degraded, stored=self.inbox_worker.wake,
+                                           clock=self.services.now) for a in self.adapters}
+        if self.settings.serves_http:
+            routes = [WebhookRoute(cast(WebhookAdapter, a), self.intakes[a.platform])
+                      for a in self.adapters if webhook_mode(self.settings, a)]
+            self.server = WebhookServer(self.settings.server, routes, self.health)
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            raise RuntimeError("start() first")
+        return self._db
+
+    @staticmethod
+    async def _open_storage(path: Path) -> Database:
+        """Open, migrate and prove the database writable; StorageUnwritable names the cause."""
+        db: Database | None = None
+        try:
+            db = await Database.open(path)
+            await db.migrate()
+            await db.probe_write()
+        except STORAGE_ERRORS as error:
+            if db is not None:
+                await db.close()
+            cause = storage_cause(error)
+            if cause is None:
+                raise
+            raise StorageUnwritable(cause, path) from None
+        return db
 
     async def run(self) -> None:
         """Serve until stop() is asked for; BadToken or NoUpdatesAccess from a platform ends it."""
@@ -92,8 +146,13 @@ class BotApp:
             asyncio.create_task(self.outbox_worker.run(), name="outbox"),
             asyncio.create_task(tidy_forever(self.services, self.outbox_worker.wake), name="housekeeping"),
         ]
+        if self.server is not None:
+            await self.server.start()
+        for adapter in self.adapters:
+            if webhook_mode(self.settings, adapter):
+                await cast(WebhookAdapter, adapter).open_webhook()
         pollers = [asyncio.create_task(self._poll(adapter), name=f"poll-{adapter.platform}")
-                   for adapter in self.adapters]
+                   for adapter in self.adapters if not webhook_mode(self.settings, adapter)]
         tasks.append(asyncio.create_task(self._mark_polling(), name="polling-mark"))
         stop = asyncio.create_task(self._stopping.wait())
         try:
@@ -113,22 +172,42 @@ class BotApp:
         self.polling.set()
 
     async def _poll(self, adapter: Adapter) -> None:
-        """Fetch, store with the new position (retrying storage trouble), wake the worker; forever."""
-        assert self.services is not None and self.inbox_worker is not None
-        inbox = self.services.repos.inbox
-        position = await inbox.position(adapter.platform)
+        """Fetch, store with the new position (or hold in memory while storage fails), forever."""
+        assert self.services is not None
+        intake = self.intakes[adapter.platform]
+        position = await self._stored_position(adapter.platform)
         async for batch in adapter.poll(position):
-            failures = 0
-            while True:
-                try:
-                    await inbox.store(adapter.platform, batch.updates, batch.position, self.services.now())
-                    break
-                except STORAGE_ERRORS as error:  # nothing fetched is dropped: the poll waits for the disk
-                    failures += 1
-                    log.error("cannot store updates from %s: %s", adapter.platform, type(error).__name__)
-                    await asyncio.sleep(min(30.0, 0.5 * 2**failures))
-            if batch.updates:
-                self.inbox_worker.wake()
+            await intake.accept(batch)
+            await intake.room()
+
+    async def _stored_position(self, platform: Platform) -> str | None:
+        """Reading the position waits out storage trouble: polling from a wrong one could skip updates."""
+        assert self.services is not None
+        failures = 0
+        while True:
+            try:
+                return await self.services.repos.inbox.position(platform)
+            except STORAGE_ERRORS as error:
+                failures += 1
+                log.error("cannot read the poll position of %s: %s", platform, storage_cause(error) or type(error).__name__)
+                await asyncio.sleep(min(30.0, 0.5 * 2**failures))
+
+    async def health(self) -> tuple[bool, dict[str, Any]]:
+        """For GET /health: each platform connected, storage writable, queues."""
+        platforms = {a.platform.value: {"mode": "webhook" if webhook_mode(self.settings, a) else "longpoll",
+                                        "connected": _is_connected(a),
+                                        "waiting_in_memory": self.intakes[a.platform].waiting if self.intakes else 0}
+                     for a in self.adapters}
+        trouble = self.degraded.cause if self.degraded is not None else None
+        details: dict[str, Any] = {"platforms": platforms, "storage": trouble.value if trouble else "ok"}
+        if self.services is not None and trouble is None:
+            try:
+                details["inbox_pending"] = await self.services.repos.inbox.backlog()
+                details["outbox_pending"] = await self.services.repos.outbox.backlog()
+            except STORAGE_ERRORS:
+                details["storage"] = "unreadable"
+        healthy = details["storage"] == "ok" and all(p["connected"] for p in platforms.values())
+        return healthy, details
 
     def request_stop(self) -> None:
         """SIGTERM: stop fetching, finish what is in flight, flush the outbox for a while, exit."""
@@ -144,6 +223,10 @@ class BotApp:
         except Exception as error:
             log.error("stopping: %s", error_without_content(error))
         await self.outbox_worker.stop()
+        for intake in self.intakes.values():
+            await intake.close()
+        if self.server is not None:
+            await self.server.stop()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -159,4 +242,9 @@ class BotApp:
             self._db = None
 
 
-__all__ = ["BadToken", "BotApp", "NoPlatform", "NoUpdatesAccess"]
+def _is_connected(adapter: Adapter) -> bool:
+    connected = getattr(adapter, "connected", None)
+    return connected.is_set() if isinstance(connected, asyncio.Event) else True
+
+
+__all__ = ["BadToken", "BotApp", "NoPlatform", "NoUpdatesAccess", "StorageUnwritable"]

@@ -23,6 +23,7 @@ Neither a VK token (vk.token) nor a MAX token (max.token) is set. To try the bot
 EXIT_CONFIG = 2
 EXIT_BAD_TOKEN = 3
 EXIT_ACCESS = 4
+EXIT_STORAGE = 5
 
 
 def _load(path: str | None) -> Settings:
@@ -92,10 +93,11 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.app import BotApp, NoPlatform
+    from bot.app import BotApp, NoPlatform, StorageUnwritable
     from bot.logs import setup_logging
     from bot.port.adapter import BadToken, NoUpdatesAccess
     from bot.registry import RegistryFileError
+    from bot.storage_trouble import start_refusal
     from storage.db import SchemaTooNew
 
     try:
@@ -138,6 +140,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     except SchemaTooNew as error:
         print(error, file=sys.stderr)
         return EXIT_CONFIG
+    except StorageUnwritable as error:
+        print(f"{start_refusal(error.cause, str(error.path))} (The database cannot be written: {error.cause.value}.)",
+              file=sys.stderr)
+        return EXIT_STORAGE
     except RegistryFileError as error:
         print("Бот не запущен: ошибки в файле реестра сервисов (registry.path):", file=sys.stderr)
         for line in error.lines:

@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot.errors import ConfigError
@@ -20,6 +20,14 @@ from bot.roles import Role
 
 REAL_VK_API_URL = "https://api.vk.ru/method/"
 REAL_MAX_API_URL = "https://platform-api2.max.ru"
+Mode = Literal["longpoll", "webhook"]
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{5,256}$")  # MAX's rule for a subscription secret
+
+
+def _local_path(value: str) -> str:
+    if not value.startswith("/") or any(c.isspace() for c in value):
+        raise ValueError("must be a path starting with / (e.g. /vk/callback)")
+    return value
 
 
 class _Section(BaseModel):
@@ -36,6 +44,20 @@ class VkConfig(_Section):
     longpoll_wait: int = Field(default=25, ge=1, le=90)
     retry_attempts: int = Field(default=5, ge=1, le=20)
     retry_base_delay: float = Field(default=0.5, gt=0, le=30)
+    mode: Mode = "longpoll"
+    # Callback API (mode = "webhook"): VK POSTs events to server.host:server.port + callback_path.
+    callback_path: str = "/vk/callback"
+    callback_secret: SecretStr = SecretStr("")  # «Секретный ключ» in the community's Callback API settings
+    callback_confirmation: str = ""  # the string VK asks to return; empty = ask VK for it at start
+
+    _callback_path = field_validator("callback_path")(_local_path)
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> VkConfig:
+        if self.mode == "webhook" and len(self.callback_secret.get_secret_value()) < 8:
+            raise ValueError("mode = \"webhook\" needs callback_secret (at least 8 characters), the same as in "
+                             "the community's Callback API settings")
+        return self
 
     @field_validator("api_url")
     @classmethod
@@ -70,6 +92,29 @@ class MaxConfig(_Section):
     poll_interval: float = Field(default=0.5, ge=0.0, le=10)  # MAX allows 2 long polls a second
     retry_attempts: int = Field(default=5, ge=1, le=20)
     retry_base_delay: float = Field(default=0.5, gt=0, le=30)
+    mode: Mode = "longpoll"  # MAX calls long polling a development mode: production uses "webhook"
+    # mode = "webhook": MAX POSTs updates to webhook_url (public HTTPS on port 443, through a reverse proxy),
+    # which must lead to server.host:server.port + webhook_path.
+    webhook_url: str = ""
+    webhook_path: str = "/max/webhook"
+    webhook_secret: SecretStr = SecretStr("")  # empty = a new random one at every start
+
+    _webhook_path = field_validator("webhook_path")(_local_path)
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr) -> SecretStr:
+        if value.get_secret_value() and not _WEBHOOK_SECRET.match(value.get_secret_value()):
+            raise ValueError("5–256 characters: Latin letters, digits, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_url(self) -> MaxConfig:
+        if self.mode == "webhook" and not self.webhook_url.startswith(("https://", "http://")):
+            raise ValueError("mode = \"webhook\" needs webhook_url: the public https:// address MAX will call")
+        if self.mode == "webhook" and self.api_url == REAL_MAX_API_URL and not self.webhook_url.startswith("https://"):
+            raise ValueError("MAX delivers webhooks only over https:// (port 443, a trusted certificate)")
+        return self
 
     @field_validator("api_url")
     @classmethod
@@ -156,6 +201,18 @@ class ReportsConfig(_Section):
     max_per_hour: int = Field(default=3, ge=1, le=100)  # /жалоба and /взлом per person, so the staff chat is not flooded
 
 
+class ServerConfig(_Section):
+    """The bot's own HTTP server: webhooks (VK Callback API, MAX) and GET /health.
+
+    It runs when a platform's mode is "webhook" or `enabled` is set (for /health alone). Keep it on
+    127.0.0.1 behind a reverse proxy that holds the certificate (see README).
+    """
+
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+
+
 class LoggingConfig(_Section):
     level: str = "INFO"
 
@@ -176,6 +233,11 @@ class Settings(BaseSettings):
     reports: ReportsConfig = Field(default_factory=ReportsConfig)
     moderation: ModerationConfig = Field(default_factory=ModerationConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    server: ServerConfig = Field(default_factory=ServerConfig)
+
+    @property
+    def serves_http(self) -> bool:
+        return self.server.enabled or "webhook" in (self.vk.mode, self.max.mode)
 
     @classmethod
     def settings_customise_sources(
@@ -216,7 +278,10 @@ def describe_validation_error(error: ValidationError, path: Path | None, text: s
         key = ".".join(str(part) for part in item["loc"])
         line = line_of_key(text, [str(part) for part in item["loc"]])
         where = f"{path}:{line}: " if path is not None and line else (f"{path}: " if path is not None else "")
-        shown = "" if "token" in key or "secret" in key else f" (получено: {item.get('input')!r})"
+        given = item.get("input")
+        # A whole section (a model-level check) may hold the token: only single values are shown.
+        hidden = "token" in key or "secret" in key or isinstance(given, dict | list)
+        shown = "" if hidden else f" (получено: {given!r})"
         if item["type"] == "extra_forbidden":
             lines.append(f"{where}{key}: неизвестный ключ (unknown key)")
         else:

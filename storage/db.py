@@ -13,6 +13,7 @@ repository never needs to be told whether it runs inside one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import re
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -26,6 +27,8 @@ from typing import Any
 import aiosqlite
 
 BUSY_TIMEOUT_MS = 5000
+PROBE_BYTES = 256 * 1024
+"""Big enough that the write-ahead log has to grow on a disk with no room left."""
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 # A migration that rebuilds tables says so on its first line; foreign keys are then switched off
 # around it (SQLite cannot change that inside a transaction) and checked before it commits.
@@ -165,11 +168,48 @@ class Database:
             try:
                 yield tx
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                await self._roll_back()
                 raise
             finally:
                 _current.reset(token)
+            await self._commit_or_roll_back()
+
+    async def _roll_back(self) -> None:
+        """SQLite rolls back by itself after some errors (SQLITE_FULL, SQLITE_IOERR): only roll back
+        what is still open, and never let the rollback hide the error that caused it."""
+        if self._conn.in_transaction:
+            with contextlib.suppress(Exception):
+                await self._conn.execute("ROLLBACK")
+
+    async def _commit_or_roll_back(self) -> None:
+        """A COMMIT that fails (disk full at the last moment) leaves the transaction open; roll it back
+        so that nothing half-done stays behind and the next BEGIN works."""
+        try:
             await self._conn.execute("COMMIT")
+        except BaseException:
+            await self._roll_back()
+            raise
+
+    async def pragma(self, statement: str) -> list[aiosqlite.Row]:
+        """One PRAGMA outside any transaction: page_count, max_page_count, query_only, integrity_check…"""
+        if not statement.lstrip().upper().startswith("PRAGMA "):
+            raise ValueError("only PRAGMA statements")
+        async with self._lock, self._conn.execute(statement) as cursor:
+            return list(await cursor.fetchall())
+
+    async def probe_write(self) -> None:
+        """Commit a real write and take it back: a database that cannot be written fails here, at the
+        start, with SQLite's own error (full, read-only, locked), not at the first person's message."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                await self._conn.execute("CREATE TABLE IF NOT EXISTS write_probe (filler BLOB)")
+                await self._conn.execute("INSERT INTO write_probe VALUES (zeroblob(?))", (PROBE_BYTES,))
+            except BaseException:
+                await self._roll_back()
+                raise
+            await self._commit_or_roll_back()
+            await self._conn.execute("DROP TABLE write_probe")
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """One statement in its own transaction; returns the new rowid of an INSERT (0 if none), or rowcount."""
@@ -209,8 +249,10 @@ class Transaction:
         try:
             yield
         except BaseException:
-            await self._conn.execute(f"ROLLBACK TO {name}")
-            await self._conn.execute(f"RELEASE {name}")
+            if self._conn.in_transaction:  # SQLite may have rolled back everything already (disk full)
+                with contextlib.suppress(Exception):
+                    await self._conn.execute(f"ROLLBACK TO {name}")
+                    await self._conn.execute(f"RELEASE {name}")
             raise
         await self._conn.execute(f"RELEASE {name}")
 

@@ -24,6 +24,8 @@ MAX_ATTEMPTS = 5
 class InboxItem:
     id: int
     platform: Platform
+    key: str
+    """The platform's identity of the update (what redeliveries share)."""
     lane: str
     """The conversation: its updates are handled in order."""
     event_json: str
@@ -62,11 +64,11 @@ class Inbox:
 
     async def pending(self, after_id: int = 0, limit: int = 500) -> list[InboxItem]:
         rows = await self._db.fetch_all(
-            "SELECT id, platform, lane, event, attempts FROM inbox WHERE state = 'pending' AND id > ? "
+            "SELECT id, platform, key, lane, event, attempts FROM inbox WHERE state = 'pending' AND id > ? "
             "ORDER BY id LIMIT ?",
             (after_id, limit),
         )
-        return [InboxItem(id=r["id"], platform=Platform(r["platform"]), lane=r["lane"], event_json=r["event"],
+        return [InboxItem(id=r["id"], platform=Platform(r["platform"]), key=r["key"], lane=r["lane"], event_json=r["event"],
                           attempts=r["attempts"]) for r in rows]
 
     async def mark_done(self, item_id: int, now: datetime) -> None:

@@ -17,7 +17,7 @@ from bot.max.api import Identity
 from bot.max.directory import Directory
 from bot.max.models import MaxUser
 from bot.max.updates import parse_update, translate
-from bot.port.adapter import BadToken
+from bot.port.adapter import BadToken, NoUpdatesAccess
 from bot.port.effects import Button, Buttons
 from bot.port.events import (
     BotAdded,
@@ -620,3 +620,47 @@ async def test_the_token_stays_on_the_api_host_and_out_of_logs(
     assert caplog.records  # the retry was logged …
     assert "секретный текст" not in caplog.text and "личное сообщение" not in caplog.text  # … without content
     assert TOKEN not in caplog.text
+
+
+# --- webhook mode and long poll exclude each other --------------------------------------------------
+OUR_HOOK = "https://bot.school56.example/max/webhook"
+
+
+async def test_webhook_mode_subscribes_and_reads_a_delivery(emu: MaxEmulator) -> None:
+    hooked = new_adapter(emu, mode="webhook", webhook_url=OUR_HOOK, webhook_secret="our_secret-1")
+    await hooked.connect()
+    await hooked.open_webhook()
+    assert emu.subscription is not None and emu.subscription["url"] == OUR_HOOK
+    assert emu.subscription["secret"] == "our_secret-1" and hooked.connected.is_set()
+    update = {"update_type": "bot_started", "timestamp": 1_700_000_000_000, "chat_id": 77,
+              "user": {"user_id": ALICE, "first_name": "Анна", "is_bot": False, "last_activity_time": 0}}
+    body = json.dumps(update).encode()
+    assert hooked.read_webhook({}, body).status == 403
+    reply = hooked.read_webhook({"X-Max-Bot-Api-Secret": "our_secret-1"}, body)
+    assert reply.status == 200 and reply.batch is not None
+    (incoming,) = reply.batch.updates
+    assert isinstance(incoming.event, Started) and incoming.event.person == pid(ALICE)
+    await hooked.close()
+
+
+async def test_long_poll_mode_removes_the_bots_own_subscription(emu: MaxEmulator) -> None:
+    hooked = new_adapter(emu, mode="webhook", webhook_url=OUR_HOOK)
+    await hooked.connect()
+    await hooked.open_webhook()
+    await hooked.close()
+    polling = new_adapter(emu, webhook_url=OUR_HOOK)
+    await polling.connect()
+    assert emu.subscription is None
+    await polling.close()
+
+
+async def test_long_poll_mode_leaves_someone_elses_subscription_and_says_so(emu: MaxEmulator) -> None:
+    hooked = new_adapter(emu, mode="webhook", webhook_url="https://elsewhere.example/hook")
+    await hooked.connect()
+    await hooked.open_webhook()
+    await hooked.close()
+    polling = new_adapter(emu, webhook_url=OUR_HOOK)
+    with pytest.raises(NoUpdatesAccess, match="subscription is active"):
+        await polling.connect()
+    assert emu.subscription is not None and emu.subscription["url"] == "https://elsewhere.example/hook"
+    await polling.close()

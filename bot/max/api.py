@@ -387,11 +387,6 @@ class MaxApi:
         self.identity = Identity(user_id=me.user_id, username=(me.username or "").lstrip("@"), name=me.full_name)
         return self.identity
 
-    async def webhook_active(self) -> bool:
-        """Long polling and a webhook subscription exclude each other on MAX."""
-        answer = await self.call(lambda bot: bot.get_subscriptions(), what="GET /subscriptions")
-        return bool(answer.subscriptions)
-
     async def get_updates(self, marker: int | None, types: list[UpdateType], limit: int = 100) -> dict[str, Any]:
         """One long poll: {"updates": [...], "marker": N}; retried like any call."""
         timeout = self._poll_timeout

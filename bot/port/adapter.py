@@ -1,8 +1,8 @@
-"""What the runtime needs from a platform adapter besides its gateway: connecting and polling."""
+"""What the runtime needs from a platform adapter besides its gateway: connecting, polling, webhooks."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -44,3 +44,32 @@ class Adapter(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class WebhookReply:
+    """What a platform's webhook request amounts to: the HTTP answer, and what to store."""
+
+    status: int
+    text: str = "ok"
+    batch: Batch | None = None
+    """Updates to store before answering (None for a confirmation or a refused request)."""
+    refused: str | None = None
+    """Why the request was refused, for the log (never the secret, never the body)."""
+
+
+class WebhookAdapter(Adapter, Protocol):
+    webhook_path: str
+    """Where the bot's HTTP server receives this platform's requests."""
+    redelivers: bool
+    """Whether the platform keeps retrying a delivery that was not answered 200 for hours (MAX). VK
+    instead pauses delivery to a server that errs, so it is answered at once once the update is
+    held in memory."""
+
+    async def open_webhook(self) -> None:
+        """Ready to be called: register the subscription (MAX) or learn the confirmation code (VK)."""
+        ...
+
+    def read_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookReply:
+        """Check (secret, shape) and translate one request; never raises."""
+        ...

@@ -1,8 +1,10 @@
 """The inbox worker: hands stored updates to the handlers, in order per conversation.
 
 On start it takes every update a crash or a stop left pending; then it wakes whenever a poller
-stores new ones. The handler marks an update done in the transaction of its decision; an
-update whose handling hit a passing storage problem is tried again a few times, then given up.
+stores new ones. The handler marks an update done in the transaction of its decision. An update
+that met storage trouble (the disk full, the file read-only) waits, however long it takes, without
+counting attempts (counting would need the disk too); one the database refused for another reason
+is tried again a few times, then given up, so one bad update cannot block a chat.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ log = logging.getLogger(__name__)
 
 BATCH = 500
 IDLE_CHECK = 5.0
+STORAGE_PAUSE = 30.0
 
 
 class Handled(Enum):
     DONE = "done"  # marked done (or failed) by the handler
-    RETRY = "retry"  # a passing problem (the database was busy or full): try again soon
+    RETRY = "retry"  # the database refused this update (a bug, not the disk): a few more tries, then given up
+    STORAGE = "storage"  # the database cannot be written (full, read-only, locked): wait as long as it takes
 
 
 Handler = Callable[[InboxItem], Awaitable[Handled]]
@@ -66,10 +70,16 @@ class InboxWorker:
 
     async def _handle(self, item: InboxItem) -> None:
         attempts = item.attempts
+        waits = 0
         try:
             while True:
-                if await self._handler(item) is Handled.DONE:
+                handled = await self._handler(item)
+                if handled is Handled.DONE:
                     return
+                if handled is Handled.STORAGE:
+                    waits += 1
+                    await asyncio.sleep(min(STORAGE_PAUSE, 0.5 * 2 ** min(waits, 8)))
+                    continue
                 attempts = await self._safe_count(item, attempts)
                 if attempts >= MAX_ATTEMPTS:
                     log.error("inbox: update %s given up after %d attempts", item.id, attempts)

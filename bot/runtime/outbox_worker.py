@@ -4,13 +4,16 @@ Deletes and button answers go first (priority 0). A transient failure (network, 
 limits) puts the effect back with a growing pause; its lane waits, so the conversation keeps
 its order. A refusal that can never succeed is recorded with its reason, and whatever the
 flow asked to be said about it (e.g. «the link was not delivered») goes to the staff.
+
+When the database cannot record that an effect was carried out (the disk full), the outcome is
+kept in memory and only recorded on the next try: the message is not sent a second time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from pydantic import ValidationError
@@ -23,6 +26,7 @@ from bot.port.ids import Where
 from bot.runtime.effects import NOT_ADMIN_NOTICE, EffectRunner, Outcome, not_admin_followups
 from bot.services import Services
 from storage.outbox import OutboxItem
+from storage.trouble import StorageCause, storage_cause
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +57,10 @@ class OutboxWorker:
         self._tasks: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
         self._stopping = False
+        self._unrecorded: dict[int, Outcome] = {}
+        """Effects carried out whose outcome the database could not take yet, by outbox id."""
+        self._record_failures = 0
+        self.on_storage_trouble: Callable[[StorageCause], Awaitable[None]] | None = None
         self.done = 0
         """Effects finished (sent or given up) so far; tests and the sandbox wait on it."""
 
@@ -100,9 +108,14 @@ class OutboxWorker:
     async def _do(self, item: OutboxItem) -> None:
         try:
             await self._carry_out(item)
-        except Exception as error:  # the database failed while recording: the effect is retried later
-            log.error("outbox: effect %s not recorded: %s", item.id, error_without_content(error))
-            await asyncio.sleep(1.0)
+            self._record_failures = 0
+        except Exception as error:  # the database failed while recording: recorded on the next try
+            self._record_failures += 1
+            cause = storage_cause(error)
+            log.error("outbox: effect %s not recorded: %s", item.id, cause or error_without_content(error))
+            if cause is not None and self.on_storage_trouble is not None:
+                await self.on_storage_trouble(cause)
+            await asyncio.sleep(min(30.0, 0.5 * 2 ** min(self._record_failures, 8)))
         finally:
             self._busy.discard(item.lane)
             self._wake.set()
@@ -117,6 +130,9 @@ class OutboxWorker:
             self.done += 1
             return
         staff = await self._s.staff_places()
+        if item.id in self._unrecorded:
+            await self._record(item, effect, self._unrecorded[item.id], staff)
+            return
         try:
             outcome = await self._runner.run(effect, item, staff)
         except GatewayError as error:
@@ -133,6 +149,7 @@ class OutboxWorker:
             log.error("outbox: effect %s failed: %s", item.id, error_without_content(error))
             await self._give_up(item, effect, Problem.REJECTED, staff)
             return
+        self._unrecorded[item.id] = outcome
         await self._record(item, effect, outcome, staff)
 
     async def _record(self, item: OutboxItem, effect: Effect, outcome: Outcome, staff: list[Where]) -> None:
@@ -157,6 +174,7 @@ class OutboxWorker:
                 await self._outbox.mark_sent(item.id, now, tag=tag, lane=item.lane, message_ref=outcome.message_ref)
             if followups:
                 await self._outbox.add(followups, now)
+        self._unrecorded.pop(item.id, None)
         self.done += 1
 
     async def _give_up(self, item: OutboxItem, effect: Effect, problem: Problem, staff: list[Where]) -> None:

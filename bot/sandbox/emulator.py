@@ -1,7 +1,8 @@
 """A local emulator of the VK Bots API (5.199) for end-to-end tests and the interactive sandbox.
 
 The bot talks to it only over HTTP, exactly as to https://api.vk.ru/method/: API methods under
-`/method/`, Bots Long Poll under `/lp/<group_id>`, file uploads under `/upload/`. Tests drive the
+`/method/`, Bots Long Poll under `/lp/<group_id>`, file uploads under `/upload/`; with a callback
+server set (`set_callback_server`), events are also POSTed to it as by VK's Callback API. Tests drive the
 "people" side through the Python API below (or `/_emulator/` over HTTP when run standalone).
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.sandbox.emulator_callback import RETRY_DELAYS, CallbackDelivery, CallbackSender
 from bot.sandbox.emulator_methods import METHODS, receive_upload
 from bot.sandbox.emulator_params import Params
 from bot.sandbox.emulator_state import (
@@ -42,7 +44,7 @@ _NO_TOKEN_MSG = "User authorization failed: no access_token passed."
 _CONTROL_ACTIONS = (
     "user_writes", "user_edits", "user_joins_by_link", "user_added", "user_leaves", "press_button",
     "add_user", "add_chat", "set_bot_admin", "expire_key", "fail_next", "http_error_next", "delay_next", "drop_next",
-    "duplicate_next_event",
+    "duplicate_next_event", "set_callback_server", "remove_callback_server",
 )
 
 
@@ -111,8 +113,11 @@ class VkEmulator:
         screen_name: str = "school56",
         token: str = "sandbox-token",
         rate_limit: int = 20,
+        callback_retry_delays: tuple[float, ...] = RETRY_DELAYS,
     ) -> None:
         self._state = EmulatorState(group_id=group_id, group_name=group_name, screen_name=screen_name)
+        self._callback = CallbackSender(group_id, retry_delays=callback_retry_delays)
+        self._state.event_hooks.append(self._callback.hook)
         self._token = token
         self.rate_limit = rate_limit
         self.requests: list[RecordedRequest] = []
@@ -140,6 +145,7 @@ class VkEmulator:
 
     async def stop(self) -> None:
         self._state.events.close()  # release held long polls so shutdown is immediate
+        await self._callback.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -302,7 +308,32 @@ class VkEmulator:
         self._faults.drops[method] += times
 
     def duplicate_next_event(self) -> None:
+        """The next event is delivered twice (long poll and Callback API alike): at-least-once delivery."""
         self._state.duplicate_next = True
+
+    # --- Callback API -------------------------------------------------------------------
+    async def set_callback_server(self, url: str, secret: str, confirmation: str | None = None) -> bool:
+        """Set and confirm the community's callback server; False if it did not answer the code.
+
+        `confirmation` defaults to the community's code (groups.getCallbackConfirmationCode).
+        """
+        code = confirmation if confirmation is not None else self._state.callback_confirmation_code
+        return await self._callback.set_server(url, secret, code)
+
+    @property
+    def callback_confirmation_code(self) -> str:
+        return self._state.callback_confirmation_code
+
+    def remove_callback_server(self) -> None:
+        self._callback.remove_server()
+
+    @property
+    def callback_deliveries(self) -> list[CallbackDelivery]:
+        return self._callback.deliveries
+
+    async def wait_for_callbacks(self, count: int = 1, timeout: float = 5.0) -> list[CallbackDelivery]:
+        """Until `count` callback deliveries have finished (delivered or given up after retries)."""
+        return await self._callback.wait_for(count, timeout)
 
     # --- inspection ---------------------------------------------------------------------
     def calls(self, method: str) -> list[RecordedRequest]:

@@ -156,6 +156,14 @@ def groups_get_long_poll_server(st: EmulatorState, p: Params) -> Any:
     return {"key": st.events.key, "server": f"{st.base_url}/lp/{group_id}", "ts": str(st.events.next_ts)}
 
 
+def groups_get_callback_confirmation_code(st: EmulatorState, p: Params) -> Any:
+    """The string a callback server must answer to VK's `confirmation` request."""
+    group_id = p.int("group_id", required=True)
+    if group_id != st.group_id:
+        raise VkApiError(15, "no access to call this method")
+    return {"code": st.callback_confirmation_code}
+
+
 # --- messages ----------------------------------------------------------------------------
 def messages_send(st: EmulatorState, p: Params) -> Any:
     random_id = p.int("random_id", required=True)
@@ -502,6 +510,7 @@ def docs_save(st: EmulatorState, p: Params) -> Any:
 METHODS: dict[str, Handler] = {
     "groups.getById": groups_get_by_id,
     "groups.getLongPollServer": groups_get_long_poll_server,
+    "groups.getCallbackConfirmationCode": groups_get_callback_confirmation_code,
     "messages.send": messages_send,
     "messages.edit": messages_edit,
     "messages.delete": messages_delete,

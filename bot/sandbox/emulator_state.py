@@ -12,6 +12,7 @@ import json
 import secrets
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -234,6 +235,8 @@ class EmulatorState:
         self.attachments: dict[str, dict[str, Any]] = {}  # "photo-1_5" -> VK attachment object
         self.sent_random_ids: dict[tuple[int, int], tuple[dict[str, Any], float]] = {}
         self.duplicate_next = False
+        self.event_hooks: list[Callable[[dict[str, Any]], None]] = []  # e.g. Callback API delivery
+        self.callback_confirmation_code = secrets.token_hex(4)  # shown in the community's settings
         self._last_message_id = 0
         self._last_version = 0
         self._last_chat_id = 0
@@ -373,9 +376,13 @@ class EmulatorState:
             "object": obj,
         }
         self.events.push(update)
+        for hook in self.event_hooks:
+            hook(update)
         if self.duplicate_next:
             self.duplicate_next = False
             self.events.push(copy.deepcopy(update))  # same event_id: VK's at-least-once delivery
+            for hook in self.event_hooks:
+                hook(copy.deepcopy(update))
 
     def bot_sees(self, peer_id: int) -> bool:
         return peer_id < CHAT_PEER_BASE or self.bot_in_chat(self.chat(peer_id))

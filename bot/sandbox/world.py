@@ -1,9 +1,11 @@
 """The sandbox world: the emulators (VK, MAX or both) with a small school in them, and the real
-bot talking to them over HTTP, exactly as to the real platforms."""
+bot talking to them over HTTP, exactly as to the real platforms: by long poll, or (webhooks=True)
+with the emulators POSTing to the bot's own HTTP server as VK's Callback API and MAX's webhook do."""
 
 from __future__ import annotations
 
 import asyncio
+import socket
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from bot.services import Repos, utc_now
 
 GROUP_ID = 56
 MAX_BOT_USERNAME = "school56_bot"
+CALLBACK_SECRET = "sandbox-callback-secret"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,8 +78,10 @@ class SandboxSettings(Settings):
 
 class SandboxWorld:
     def __init__(self, *, platforms: Sequence[str] = ("vk",), clock: Callable[[], datetime] = utc_now,
-                 settings_overrides: dict[str, dict[str, Any]] | None = None) -> None:
+                 settings_overrides: dict[str, dict[str, Any]] | None = None, webhooks: bool = False) -> None:
         self.platforms = [Platform(p) for p in platforms]
+        self.webhooks = webhooks
+        self.server_port = _free_port() if webhooks else 0
         self.vk = VkEmulator(group_id=GROUP_ID, screen_name="school56") if Platform.VK in self.platforms else None
         self.max = MaxEmulator(bot_username=MAX_BOT_USERNAME) if Platform.MAX in self.platforms else None
         self.drivers: dict[Platform, Driver] = {}
@@ -140,6 +145,8 @@ class SandboxWorld:
                 self.drivers[Platform.VK].chats[key] = self.vk.add_chat(title, ids, admins=[admin])
             values["vk"] = {"token": "sandbox-token", "group_id": GROUP_ID, "api_url": self.vk.api_url,
                             "longpoll_wait": 1, "retry_base_delay": 0.05}
+            if self.webhooks:
+                values["vk"] |= {"mode": "webhook", "callback_secret": CALLBACK_SECRET}
             values["school"]["admins"].append(f"vk:{admin}")
         if self.max is not None:
             await self.max.start()
@@ -150,7 +157,11 @@ class SandboxWorld:
                 self.drivers[Platform.MAX].chats[key] = self.max.add_chat(title, ids, admins=[admin], owner=admin)
             values["max"] = {"token": "sandbox-token", "api_url": self.max.api_url, "longpoll_timeout": 1,
                              "poll_interval": 0.05, "retry_base_delay": 0.05}
+            if self.webhooks:
+                values["max"] |= {"mode": "webhook", "webhook_url": f"{self.server_url}/max/webhook"}
             values["school"]["admins"].append(f"max:{admin}")
+        if self.webhooks:
+            values["server"] = {"host": "127.0.0.1", "port": self.server_port}
         for section, overrides in self._overrides.items():
             values.setdefault(section, {}).update(overrides)
         self.settings = SandboxSettings.model_validate(values)
@@ -169,6 +180,18 @@ class SandboxWorld:
         if self._poll_task.done():
             waiter.cancel()
             self._poll_task.result()  # the bot could not start: show why
+        if self.webhooks and self.vk is not None:
+            # What the school's administrator does once in the community's settings.
+            assert self.settings is not None
+            confirmed = await self.vk.set_callback_server(f"{self.server_url}{self.settings.vk.callback_path}",
+                                                          CALLBACK_SECRET)
+            if not confirmed:
+                raise RuntimeError("the bot did not confirm the VK callback server")
+
+    @property
+    def server_url(self) -> str:
+        """The bot's own HTTP server (webhooks, /health)."""
+        return f"http://127.0.0.1:{self.server_port}"
 
     @property
     def repos(self) -> Repos:
@@ -240,3 +263,9 @@ class SandboxWorld:
         if self.max is not None:
             await self.max.stop()
         self._tmp.cleanup()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -1,18 +1,19 @@
-"""The VK adapter: who the community is, its Long Poll as batches of neutral events, its gateway."""
+"""The VK adapter: who the community is, its Long Poll or Callback API as neutral events, its gateway."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 
 from vkbottle import VKAPIError
 
 from bot.config import VkConfig
-from bot.port.adapter import BadToken, Batch, NoUpdatesAccess
+from bot.port.adapter import BadToken, Batch, NoUpdatesAccess, WebhookReply
 from bot.port.ids import Platform
 from bot.port.ratelimit import RateLimiter
 from bot.vk.api import RetryPolicy, VkApi, VkNetworkError
+from bot.vk.callback import read_callback
 from bot.vk.gateway import VkGateway
 from bot.vk.longpoll import BAD_TOKEN, NO_ACCESS, LongPoll
 from bot.vk.translate import translate
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 
 class VkAdapter:
     platform = Platform.VK
+    redelivers = False  # VK pauses delivery to a callback server that keeps failing
 
     def __init__(self, config: VkConfig) -> None:
         self._config = config
@@ -36,6 +38,8 @@ class VkAdapter:
         self._gateway: VkGateway | None = None
         self.connected = asyncio.Event()
         """Set once the long poll is connected (tests and the sandbox wait for it)."""
+        self.webhook_path = config.callback_path
+        self._confirmation = config.callback_confirmation
 
     @property
     def gateway(self) -> VkGateway:
@@ -75,6 +79,35 @@ class VkAdapter:
         async for updates, ts in poll.batches(position):
             incoming = [found for found in (translate(u, self._group_id) for u in updates) if found is not None]
             yield Batch(updates=incoming, position=ts)
+
+    # --- Callback API ---------------------------------------------------------------------------
+    async def open_webhook(self) -> None:
+        """Learn the confirmation code from VK unless the config gives it (retrying passing trouble)."""
+        failures = 0
+        while not self._confirmation:
+            try:
+                answer = await self._api.request("groups.getCallbackConfirmationCode", {"group_id": self._group_id})
+                self._confirmation = str(answer["response"]["code"])
+            except VKAPIError as error:
+                if error.code in NO_ACCESS or error.code == BAD_TOKEN:
+                    raise NoUpdatesAccess(f"VK error {error.code}: cannot read the Callback API confirmation code; "
+                                          "set vk.callback_confirmation") from None
+                failures += 1
+                log.warning("VK error %s reading the confirmation code; retrying", error.code)
+                await asyncio.sleep(min(60.0, 0.5 * 2 ** min(failures, 10)))
+            except VkNetworkError as error:
+                failures += 1
+                log.warning("cannot reach VK for the confirmation code (%s); retrying", error)
+                await asyncio.sleep(min(60.0, 0.5 * 2 ** min(failures, 10)))
+        self.connected.set()
+
+    def read_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookReply:
+        request = read_callback(body, group_id=self._group_id, confirmation=self._confirmation,
+                                secret=self._config.callback_secret.get_secret_value())
+        if request.update is None:
+            return WebhookReply(status=request.status, text=request.text, refused=request.refused)
+        found = translate(request.update, self._group_id)
+        return WebhookReply(status=200, text="ok", batch=Batch(updates=[found] if found else [], position=None))
 
     async def close(self) -> None:
         await self._api.http_client.close()
