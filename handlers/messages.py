@@ -57,15 +57,14 @@ async def run_command(ctx: Context, spec: CommandSpec, given: CommandInput) -> N
 
 
 async def _refuse(ctx: Context, spec: CommandSpec, refusal: str) -> None:
-    """A refusal is said politely, and a refused staff command is audited."""
+    """A refusal is said politely and audited: who tried which command, and whether the role or the
+    place was wrong (a staff command typed in a chat of families matters to the director too)."""
     s = ctx.services
-    if spec.refusal and not spec.permitted(ctx.actor.roles):
-        async with ctx.commit():
-            await s.repos.audit.record(actor_id=ctx.actor.id, action="command_denied", now=s.now(),
-                                       chat_id=ctx.chat_id, details={"command": spec.key})
-            ctx.reply(refusal)
-        return
-    ctx.reply(refusal)
+    why = "role" if not spec.permitted(ctx.actor.roles) else "place"
+    async with ctx.commit():
+        await s.repos.audit.record(actor_id=ctx.actor.id, action="command_denied", now=s.now(),
+                                   chat_id=ctx.chat_id, details={"command": spec.key, "why": why})
+        ctx.reply(refusal)
 
 
 async def conversation(ctx: Context, message: MessageIn) -> None:

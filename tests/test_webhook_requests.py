@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from bot.max.webhook import read_webhook
 from bot.vk.callback import read_callback
+from tests.fuzzing import examples
 
 GROUP = 56
 SECRET = "callback-secret-1"
@@ -41,7 +42,7 @@ def test_vk_confirmation_event_and_refusals() -> None:
     assert read_callback(b" " * 2_000_000, group_id=GROUP, secret=SECRET, confirmation=CODE).status == 413
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.binary(max_size=400) | JSON_VALUES.map(lambda v: json.dumps(v).encode()))
 def test_vk_any_body_is_answered_and_nothing_passes_without_the_secret(body: bytes) -> None:
     found = read_callback(body, group_id=GROUP, secret=SECRET, confirmation=CODE)
@@ -50,7 +51,7 @@ def test_vk_any_body_is_answered_and_nothing_passes_without_the_secret(body: byt
         assert found.update.get("secret") == SECRET
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.dictionaries(st.text(max_size=30), st.text(max_size=40), max_size=5), st.binary(max_size=300))
 def test_max_any_request_is_answered_and_nothing_passes_without_the_secret(
         headers: dict[str, str], body: bytes) -> None:

@@ -149,7 +149,7 @@ def _filter_change(given: CommandInput) -> FilterChange:
 
 
 def _modlog_size(given: CommandInput) -> int:
-    if given.args and not given.args.isdigit():
+    if given.args and not (given.args.isascii() and given.args.isdigit()):
         raise BadCommand("bad N", text=MODLOG_USAGE)
     return min(int(given.args or 10), 50) or 10
 

@@ -55,6 +55,7 @@ UPDATE_TYPES: tuple[str, ...] = (
     "message_created", "message_edited", "message_callback", "bot_started",
     "user_added", "user_removed", "bot_added", "bot_removed",
 )
+_YEAR_3000_MS = 32_503_680_000_000
 PAYLOAD_LIMIT = 512  # the schema's bound for a start payload (links longer than 128 never arrive)
 CALLBACK_PAYLOAD_LIMIT = 1024
 _SEPARATORS = re.compile(r"[\s,:;]*")
@@ -165,7 +166,7 @@ def _conversation(recipient: Recipient | None) -> tuple[bool, ChatId | None]:
 
 def _moment(*stamps: int | None) -> datetime:
     for stamp in stamps:
-        if stamp is not None and stamp > 0:
+        if stamp is not None and 0 < stamp < _YEAR_3000_MS:
             return datetime.fromtimestamp(stamp / 1000, UTC)
     return datetime.now(UTC)
 

@@ -44,7 +44,7 @@ _NO_TOKEN_MSG = "User authorization failed: no access_token passed."
 _CONTROL_ACTIONS = (
     "user_writes", "user_edits", "user_joins_by_link", "user_added", "user_leaves", "press_button",
     "add_user", "add_chat", "set_bot_admin", "expire_key", "fail_next", "http_error_next", "delay_next", "drop_next",
-    "duplicate_next_event", "set_callback_server", "remove_callback_server",
+    "duplicate_next_event", "set_callback_server", "remove_callback_server", "push_raw_event",
 )
 
 
@@ -207,7 +207,9 @@ class VkEmulator:
         ref_source: str | None = None,
         reply_to_cmid: int | None = None,
         fwd_cmids: list[int] | None = None,
+        raw_fields: dict[str, Any] | None = None,
     ) -> dict:
+        """`raw_fields` go into the message as they are (attachments or forwards of any shape)."""
         st = self._state
         peer = user_id if peer_id is None else peer_id
         self._require_member(peer, user_id)
@@ -224,6 +226,7 @@ class VkEmulator:
             fields["reply_message"] = st.quoted(peer, [reply_to_cmid])[0]
         if fwd_cmids:
             fields["fwd_messages"] = st.quoted(peer, fwd_cmids)
+        fields.update(raw_fields or {})
         message = st.store_message(peer, user_id, text, **fields)
         st.deliver_message_new(message)
         return public_message(message)
@@ -306,6 +309,10 @@ class VkEmulator:
         Processing first is the nasty case that proves retries are idempotent (random_id).
         """
         self._faults.drops[method] += times
+
+    def push_raw_event(self, event_type: str, obj: dict[str, Any]) -> None:
+        """An event of any shape, as a broken client or a future API version might produce."""
+        self._state.push_event(event_type, obj)
 
     def duplicate_next_event(self) -> None:
         """The next event is delivered twice (long poll and Callback API alike): at-least-once delivery."""

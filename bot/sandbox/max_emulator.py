@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import copy
 import json
 import time
 from collections import defaultdict, deque
@@ -188,6 +189,12 @@ class MaxEmulator(PeopleMixin):
         The effect happened but the client sees a network error: the nasty case for retries.
         """
         self._faults.add_drop(_known_key(endpoint), times)
+
+    def push_raw_update(self, update: dict[str, Any]) -> None:
+        """An update of any shape, as a future API version (or a broken one) might deliver."""
+        self._state.updates.push(update)
+        for hook in self._state.on_update:
+            hook(copy.deepcopy(update))
 
     def duplicate_next_update(self) -> None:
         """The next update is delivered twice (long poll and webhook alike): at-least-once delivery."""

@@ -241,7 +241,7 @@ class UpdateLog:
             if seq < start:
                 continue
             marker = seq + 1
-            if types is None or update["update_type"] in types:
+            if types is None or update.get("update_type") in types:
                 found.append(copy.deepcopy(update))
                 if len(found) >= limit:
                     return found, marker

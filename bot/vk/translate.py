@@ -32,11 +32,18 @@ from bot.port.ids import ChatId, PersonId, Platform, chat_id, person_id
 log = logging.getLogger(__name__)
 
 CHAT_PEER_BASE = 2_000_000_000
+_YEAR_3000 = 32_503_680_000
 _MARKUP = re.compile(r"\[(id|club|public|event)(\d{1,12})\|([^\[\]]{0,200})\]", re.IGNORECASE)
 _SEPARATORS = re.compile(r"^[\s,:]*")
 _ATTACHMENT_KINDS = {"photo": "photo", "doc": "document", "sticker": "sticker", "audio": "audio",
                      "audio_message": "audio", "video": "video", "link": "link"}
 _JOIN_ACTIONS = frozenset({"chat_invite_user", "chat_invite_user_by_link"})
+# VK's service messages: no one wrote them. Any other `action` is not VK's, and the message stays a message.
+_SERVICE_ACTIONS = frozenset({
+    "chat_photo_update", "chat_photo_remove", "chat_create", "chat_title_update", "chat_invite_user",
+    "chat_kick_user", "chat_pin_message", "chat_unpin_message", "chat_invite_user_by_link",
+    "chat_invite_user_by_message_request", "chat_screenshot", "conversation_style_update",
+})
 
 
 def translate(update: Any, group_id: int) -> Incoming | None:
@@ -47,7 +54,7 @@ def translate(update: Any, group_id: int) -> Incoming | None:
     key = update.get("event_id")
     obj = update.get("object")
     kind = update.get("type")
-    if not isinstance(key, str) or not isinstance(obj, dict):
+    if not isinstance(key, str) or not key or not isinstance(obj, dict):
         log.warning("VK update skipped: %s without an event id or object", _kind(kind))
         return None
     event: Event | None
@@ -71,10 +78,14 @@ def _kind(kind: Any) -> str:
 
 
 def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+    """An id or a count as VK sends it; None for anything else (a float infinity, 5,000 digits, a list)."""
+    if isinstance(value, bool):
         return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if -(2**63) <= number < 2**63 else None
 
 
 def _chat_of(peer: int) -> ChatId | None:
@@ -86,7 +97,7 @@ def _message_new(obj: dict[str, Any], group_id: int) -> Event | None:
     if not isinstance(message, dict):
         return None
     action = message.get("action")
-    if isinstance(action, dict):
+    if isinstance(action, dict) and isinstance(action.get("type"), str) and action["type"] in _SERVICE_ACTIONS:
         return _action(message, action, group_id)
     peer, author = _int(message.get("peer_id")), _int(message.get("from_id"))
     ref = message.get("ref")
@@ -225,8 +236,11 @@ def _list(value: Any) -> list[Any]:
 
 
 def _moment(value: Any) -> datetime:
+    """When it was written; now, when VK's date is missing or impossible."""
     stamp = _int(value)
-    return datetime.fromtimestamp(stamp, UTC) if stamp is not None and stamp > 0 else datetime.now(UTC)
+    if stamp is None or not 0 < stamp < _YEAR_3000:
+        return datetime.now(UTC)
+    return datetime.fromtimestamp(stamp, UTC)
 
 
 def vk_user(person: PersonId) -> int:
