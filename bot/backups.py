@@ -1,5 +1,6 @@
 """The daily copy of the database (`backup.daily_at`, the school's local time) with rotation
-(`backup.keep`). A copy missed while the server was off is made as soon as the bot starts.
+(`backup.keep`). A copy missed while the server was off is made a minute after the bot starts
+(first the updates that waited while it was down).
 
 The copy itself (storage/backup.py) blocks on the disk, so it runs in a thread: the bot goes on
 answering meanwhile.
@@ -19,6 +20,8 @@ log = logging.getLogger(__name__)
 
 RETRY_AFTER = timedelta(minutes=30)
 """After a failed copy (a full disk, say), try again this much later rather than tomorrow."""
+START_DELAY = timedelta(minutes=1)
+"""After a start, the backlog first; then a missed copy."""
 RECHECK = timedelta(hours=1)
 """Sleep at most this long at a time, so a changed clock or a restored database is noticed."""
 
@@ -59,6 +62,7 @@ async def backups_forever(services: Services, database: Path) -> None:
     if at is None:
         return
     tz = services.timezone()
+    await asyncio.sleep(START_DELAY.total_seconds())
     while True:
         last = await _last_daily(services)
         if is_due(services.now(), last, at, tz):

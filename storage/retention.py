@@ -37,6 +37,9 @@ class PurgeRule:
     def select_due(self) -> str:
         return f"SELECT rowid FROM {self.kind} WHERE {self.due} LIMIT {BATCH}"
 
+    def any_due(self) -> str:
+        return f"SELECT 1 FROM {self.kind} WHERE {self.due} LIMIT 1"
+
 
 # Warnings before moderation events: a deleted event sets the warnings' event_id to NULL first.
 RULES: tuple[PurgeRule, ...] = (
@@ -60,6 +63,8 @@ class RetentionPurge:
         deleted: dict[str, int] = {}
         for rule in RULES:
             cutoff = iso(now - timedelta(days=rule.days))
+            if await self._db.fetch_one(rule.any_due(), (cutoff,)) is None:
+                continue  # the usual hour for most kinds: nothing due, no write transaction
             while True:
                 batch, full = await self._batch(rule, cutoff, now)
                 for table, count in batch.items():

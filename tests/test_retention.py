@@ -37,9 +37,10 @@ async def plan(db: Database, sql: str, params: tuple[object, ...]) -> list[str]:
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.kind)
 async def test_every_purge_statement_finds_its_rows_through_an_index(db: Database, rule) -> None:  # type: ignore[no-untyped-def]
-    found = await plan(db, rule.select_due(), ("2026-01-01",))
-    assert found and all(step.startswith("SEARCH") and "INDEX" in step for step in found), found
-    assert "<?" in found[0], found  # the cutoff bounds the index range, not a filter over a scan
+    for sql in (rule.select_due(), rule.any_due()):
+        found = await plan(db, sql, ("2026-01-01",))
+        assert found and all(step.startswith("SEARCH") and "INDEX" in step for step in found), found
+        assert "<?" in found[0], found  # the cutoff bounds the index range, not a filter over a scan
     # The delete by rowid, and the foreign-key actions it sets off (warnings.event_id, appeals.warning_id).
     deleted = await plan(db, f"DELETE FROM {rule.kind} WHERE rowid IN (?, ?)", (1, 2))
     assert all(not step.startswith("SCAN") for step in deleted), deleted
@@ -171,3 +172,14 @@ def test_bad_days_argument_shows_the_form(args: str) -> None:
     with pytest.raises(BadCommand) as error:
         parse_days(args)
     assert "/уничтожение" in error.value.text
+
+
+def test_the_operator_page_quotes_the_current_retention_table() -> None:
+    from pathlib import Path
+
+    from bot.privacy import retention_markdown
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "operator.md").read_text(encoding="utf-8")
+    assert retention_markdown() in page  # regenerate the table in docs/operator.md when bot/privacy.py changes
+    for duty in ("24 часов", "72 часов", "10 рабочих дней", "/уничтожение", "№ 179"):
+        assert duty in page, duty

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import backups
 from bot.housekeeping import tidy_once
 from bot.port.ids import ChatId
 from bot.sandbox.emulator import VkEmulator
@@ -65,7 +66,18 @@ async def test_order_administrators_read_the_destruction_records(world: SandboxW
     assert "только администраторы, назначенные приказом директора" in refused
 
 
-async def test_a_due_daily_copy_is_made_at_start(world: SandboxWorld) -> None:
+@pytest.mark.parametrize("platform", ["vk", "max"])
+async def test_a_due_daily_copy_is_made_after_the_start(platform: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(backups, "START_DELAY", timedelta(seconds=0.2))
+    world = SandboxWorld(platforms=[platform])
+    await world.start()
+    try:
+        await a_copy_appears(world)
+    finally:
+        await world.stop()
+
+
+async def a_copy_appears(world: SandboxWorld) -> None:
     assert world.settings is not None
     database = Path(world.settings.storage.path)
     folder = world.settings.backup.directory(database)
