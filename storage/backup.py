@@ -78,7 +78,7 @@ def copy_database(source: Path, target: Path) -> CopyInfo:
     if target.resolve() in own_files:
         raise BackupError("Копию нельзя класть под именем самой базы или её служебных файлов.")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _private_folders(target.parent)
     except OSError as error:
         raise BackupError(f"Не удалось создать папку {target.parent}: {error.strerror}") from None
     partial = target.with_name(f".{target.name}.partial")
@@ -353,6 +353,17 @@ class BackupLog:
 
 
 # --- small helpers ------------------------------------------------------------------------------
+
+
+def _private_folders(folder: Path) -> None:
+    """Create `folder` and any missing parents readable by the owner only (copies hold personal data)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for new in reversed(missing):
+        new.mkdir(mode=0o700)
+        os.chmod(new, 0o700)  # whatever the umask of the shell that ran `schoolbot backup`
 
 
 def _has_header(path: Path) -> bool:

@@ -88,6 +88,7 @@ async def test_a_copy_made_while_another_connection_writes_is_whole_and_private(
 
     assert info.path.is_file() and info.schema_version == code_schema_version() and info.bytes > 0
     assert stat.S_IMODE(info.path.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "copies").stat().st_mode) == 0o700
     assert check_copy(info.path) == code_schema_version()
     pairs = rows(info.path, "SELECT SUM(n), COUNT(*) FROM probe")[0]
     assert pairs[0] == 0 and pairs[1] % 2 == 0 and pairs[1] > 0  # every transaction whole or absent
