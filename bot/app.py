@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 STOP_FINISH_SECONDS = 10.0
 STOP_FLUSH_SECONDS = 10.0
+LOCK_ATTEMPTS = 10
 
 
 class NoPlatform(Exception):
@@ -98,7 +99,7 @@ class BotApp:
         self.adapters = configured_adapters(self.settings)
         if not self.adapters:
             raise NoPlatform("no token")
-        self._hold_database()
+        await self._hold_database()
         self._db = await self._open_storage(self.settings.storage.path)
         for adapter in self.adapters:
             await adapter.connect()
@@ -142,14 +143,23 @@ class BotApp:
             raise StorageUnwritable(cause, path) from None
         return db
 
-    def _hold_database(self) -> None:
-        """One bot per database (DatabaseInUse otherwise); a restore waits until it stops."""
-        try:
-            self._lock.acquire()
-        except DatabaseInUse:
-            raise
-        except OSError as error:  # a read-only folder: the database itself will say more
-            log.warning("cannot lock the database: %s", error.strerror or type(error).__name__)
+    async def _hold_database(self) -> None:
+        """One bot per database (DatabaseInUse otherwise); a restore waits until it stops.
+
+        `schoolbot status` takes the lock for an instant to see whether it is free, so a start that
+        meets it tries again for a second before it concludes that another bot runs.
+        """
+        for attempt in range(LOCK_ATTEMPTS):
+            try:
+                self._lock.acquire()
+                return
+            except DatabaseInUse:
+                if attempt == LOCK_ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(0.1)
+            except OSError as error:  # a read-only folder: the database itself will say more
+                log.warning("cannot lock the database: %s", error.strerror or type(error).__name__)
+                return
 
     async def run(self) -> None:
         """Serve until stop() is asked for; BadToken or NoUpdatesAccess from a platform ends it."""
