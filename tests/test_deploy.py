@@ -120,7 +120,8 @@ def test_caddy_accepts_the_caddyfile(tmp_path: Path) -> None:
     result = subprocess.run([caddy, "adapt", "--config", str(DEPLOY / "Caddyfile")], capture_output=True, text=True,
                             timeout=60, check=False, env=env)
     assert result.returncode == 0, result.stderr
-    assert '"dial":"bot:8080"' in result.stdout and '"/webhook/*"' in result.stdout
+    assert '"dial":"bot:8080"' in result.stdout
+    assert '"path":["/vk/callback","/max/webhook"]' in result.stdout
 
 
 def test_compose_v2_parses_the_compose_file(tmp_path: Path) -> None:
@@ -142,7 +143,7 @@ def test_compose_v2_parses_the_compose_file(tmp_path: Path) -> None:
 
 async def test_caddy_serves_https_and_passes_only_the_webhook_path(tmp_path: Path) -> None:
     """The real Caddyfile, imported with a local certificate authority (no public CA here) on free
-    loopback ports, in front of a stand-in for the bot's webhook port."""
+    loopback ports, in front of a stand-in for the bot's HTTP server."""
     import asyncio
     import socket
     import ssl
@@ -181,15 +182,15 @@ async def test_caddy_serves_https_and_passes_only_the_webhook_path(tmp_path: Pat
             got: dict[str, tuple[int, str]] = {}
             for _ in range(100):
                 try:
-                    for path in ("/webhook/max", "/webhook", "/webhookX", "/"):
+                    for path in ("/max/webhook", "/vk/callback", "/max/webhookX", "/health", "/"):
                         async with session.post(f"https://localhost:{https}{path}", ssl=insecure) as response:
                             got[path] = (response.status, await response.text())
                     break
                 except aiohttp.ClientError:
                     await asyncio.sleep(0.1)
-        assert got["/webhook/max"] == (200, "bot got /webhook/max")
-        assert got["/webhook"] == (200, "bot got /webhook")
-        assert got["/webhookX"][0] == 404 and got["/"][0] == 404
+        assert got["/max/webhook"] == (200, "bot got /max/webhook")
+        assert got["/vk/callback"] == (200, "bot got /vk/callback")
+        assert all(got[path][0] == 404 for path in ("/max/webhookX", "/health", "/"))
     finally:
         process.terminate()
         await process.wait()

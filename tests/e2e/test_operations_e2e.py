@@ -160,9 +160,9 @@ async def test_the_images_commands_work_as_plain_processes(emulator: VkEmulator,
         assert check_copy(made) >= 10 and "целостность проверена" in copy.stdout
 
         second = await asyncio.to_thread(run, executable([*image["entrypoint"], *image["cmd"]]), env)  # type: ignore[list-item]
-        assert second.returncode == 5 and "использует запущенный бот" in second.stderr
+        assert second.returncode == 6 and "использует запущенный бот" in second.stderr
         refused = await asyncio.to_thread(run, executable(["schoolbot", "restore", str(made)]), env)
-        assert refused.returncode == 5 and "база не тронута" in refused.stderr
+        assert refused.returncode == 6 and "база не тронута" in refused.stderr
 
         assert await bot.terminate() == 0
         stopped = await asyncio.to_thread(run, executable(image["health"]), env)  # type: ignore[arg-type]
