@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
+from bot.backups import backups_forever
 from bot.config import Settings
 from bot.features import Features
 from bot.housekeeping import tidy_forever
@@ -32,12 +33,14 @@ from bot.runtime.webhook_server import WebhookRoute, WebhookServer
 from bot.services import Repos, Services, utc_now
 from handlers.dispatch import Dispatcher
 from storage.db import Database
+from storage.lock import DatabaseInUse, DatabaseLock
 from storage.trouble import STORAGE_ERRORS, StorageCause, storage_cause
 
 log = logging.getLogger(__name__)
 
 STOP_FINISH_SECONDS = 10.0
 STOP_FLUSH_SECONDS = 10.0
+LOCK_ATTEMPTS = 10
 
 
 class NoPlatform(Exception):
@@ -84,6 +87,7 @@ class BotApp:
         self.intakes: dict[Platform, Intake] = {}
         self.server: WebhookServer | None = None
         self._db: Database | None = None
+        self._lock = DatabaseLock(Path(settings.storage.path))
         self._stopping = asyncio.Event()
         self.polling = asyncio.Event()
         """Set once every platform's updates are being fetched (tests and the sandbox wait for it)."""
@@ -95,6 +99,7 @@ class BotApp:
         self.adapters = configured_adapters(self.settings)
         if not self.adapters:
             raise NoPlatform("no token")
+        await self._hold_database()
         self._db = await self._open_storage(self.settings.storage.path)
         for adapter in self.adapters:
             await adapter.connect()
@@ -138,6 +143,24 @@ class BotApp:
             raise StorageUnwritable(cause, path) from None
         return db
 
+    async def _hold_database(self) -> None:
+        """One bot per database (DatabaseInUse otherwise); a restore waits until it stops.
+
+        `schoolbot status` takes the lock for an instant to see whether it is free, so a start that
+        meets it tries again for a second before it concludes that another bot runs.
+        """
+        for attempt in range(LOCK_ATTEMPTS):
+            try:
+                self._lock.acquire()
+                return
+            except DatabaseInUse:
+                if attempt == LOCK_ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(0.1)
+            except OSError as error:  # a read-only folder: the database itself will say more
+                log.warning("cannot lock the database: %s", error.strerror or type(error).__name__)
+                return
+
     async def run(self) -> None:
         """Serve until stop() is asked for; BadToken or NoUpdatesAccess from a platform ends it."""
         assert self.services is not None and self.inbox_worker is not None and self.outbox_worker is not None
@@ -145,6 +168,7 @@ class BotApp:
             asyncio.create_task(self.inbox_worker.run(), name="inbox"),
             asyncio.create_task(self.outbox_worker.run(), name="outbox"),
             asyncio.create_task(tidy_forever(self.services, self.outbox_worker.wake), name="housekeeping"),
+            asyncio.create_task(backups_forever(self.services, Path(self.settings.storage.path)), name="backups"),
         ]
         if self.server is not None:
             await self.server.start()
@@ -240,6 +264,7 @@ class BotApp:
         if self._db is not None:
             await self._db.close()
             self._db = None
+        self._lock.release()
 
 
 def _is_connected(adapter: Adapter) -> bool:
@@ -247,4 +272,4 @@ def _is_connected(adapter: Adapter) -> bool:
     return connected.is_set() if isinstance(connected, asyncio.Event) else True
 
 
-__all__ = ["BadToken", "BotApp", "NoPlatform", "NoUpdatesAccess", "StorageUnwritable"]
+__all__ = ["BadToken", "BotApp", "DatabaseInUse", "NoPlatform", "NoUpdatesAccess", "StorageUnwritable"]

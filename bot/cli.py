@@ -1,9 +1,10 @@
-"""The `schoolbot` command: run, sandbox, migrate, check-config, check."""
+"""The `schoolbot` command: run, sandbox, migrate, check-config, check, status, backup, restore."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
 from pathlib import Path
@@ -24,9 +25,14 @@ EXIT_CONFIG = 2
 EXIT_BAD_TOKEN = 3
 EXIT_ACCESS = 4
 EXIT_STORAGE = 5
+EXIT_IN_USE = 6
+EXIT_UNHEALTHY = 1
+CONFIG_ENV = "SCHOOLBOT_CONFIG"
+"""The config file when --config is not given (the container and the systemd unit set it)."""
 
 
 def _load(path: str | None) -> Settings:
+    path = path or os.environ.get(CONFIG_ENV) or None
     return load_settings(Path(path) if path else None)
 
 
@@ -99,6 +105,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.registry import RegistryFileError
     from bot.storage_trouble import start_refusal
     from storage.db import SchemaTooNew
+    from storage.lock import DatabaseInUse
 
     try:
         settings = _load(args.config)
@@ -110,7 +117,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not tokens:
         print(NO_TOKEN_MESSAGE, file=sys.stderr)
         return EXIT_CONFIG
-    setup_logging(settings.logging.level, tokens)
+    setup_logging(settings.logging.level, tokens, settings.logging.format)
 
     async def run() -> None:
         app = BotApp(settings)
@@ -144,6 +151,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"{start_refusal(error.cause, str(error.path))} (The database cannot be written: {error.cause.value}.)",
               file=sys.stderr)
         return EXIT_STORAGE
+    except DatabaseInUse as error:
+        print(error, file=sys.stderr)
+        return EXIT_IN_USE
     except RegistryFileError as error:
         print("Бот не запущен: ошибки в файле реестра сервисов (registry.path):", file=sys.stderr)
         for line in error.lines:
@@ -171,12 +181,46 @@ def cmd_check(args: argparse.Namespace) -> int:
     return check_text_command(" ".join(args.text), sys.stdout)
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    from bot.operations import status_command
+
+    try:
+        settings = _load(args.config)
+    except ConfigError as error:  # 1, not 2: Docker reserves exit code 2 of a healthcheck
+        print("Состояние: ЕСТЬ ПРОБЛЕМЫ\n  ✗ ошибка в конфигурации:", file=sys.stdout)
+        print("\n".join(f"    {line}" for line in error.lines), file=sys.stdout)
+        return EXIT_UNHEALTHY
+    return status_command(settings, as_json=args.json, out=sys.stdout)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from bot.operations import backup_command
+
+    try:
+        settings = _load(args.config)
+    except ConfigError as error:
+        print("\n".join(error.lines), file=sys.stderr)
+        return EXIT_CONFIG
+    return backup_command(settings, args.path, out=sys.stdout, err=sys.stderr)
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from bot.operations import restore_command
+
+    try:
+        settings = _load(args.config)
+    except ConfigError as error:
+        print("\n".join(error.lines), file=sys.stderr)
+        return EXIT_CONFIG
+    return restore_command(settings, Path(args.path), out=sys.stdout, err=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="schoolbot", description="Бот школы для VK Мессенджера (Сферум)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="запустить бота с ВКонтакте (Bots Long Poll)")
-    run.add_argument("--config", help="путь к config.toml")
+    run = sub.add_parser("run", help="запустить бота (ВКонтакте и/или MAX)")
+    run.add_argument("--config", help=f"путь к config.toml (по умолчанию — из {CONFIG_ENV})")
     run.set_defaults(func=cmd_run)
 
     sandbox = sub.add_parser("sandbox", help="попробовать бота локально, без ВКонтакте и MAX")
@@ -197,6 +241,21 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("text", nargs="*")
     check.add_argument("--jsonl", action="store_true", help="читать JSON-строки {\"text\": ...} из stdin")
     check.set_defaults(func=cmd_check)
+
+    status = sub.add_parser("status", help="состояние бота; код выхода 1, если есть проблемы (для healthcheck)")
+    status.add_argument("--config", help="путь к config.toml")
+    status.add_argument("--json", action="store_true", help="то же в JSON")
+    status.set_defaults(func=cmd_status)
+
+    backup = sub.add_parser("backup", help="копия базы данных (можно при работающем боте)")
+    backup.add_argument("path", help="файл копии или папка для неё")
+    backup.add_argument("--config", help="путь к config.toml")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser("restore", help="восстановить базу из копии (бот должен быть остановлен)")
+    restore.add_argument("path", help="файл копии")
+    restore.add_argument("--config", help="путь к config.toml")
+    restore.set_defaults(func=cmd_restore)
     return parser
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import time
 from pathlib import Path
 from typing import Any, Literal
 
@@ -159,6 +160,30 @@ class StorageConfig(_Section):
     path: Path = Path("schoolbot.sqlite3")
 
 
+_DAILY_AT = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+class BackupConfig(_Section):
+    dir: Path = Path("backups")  # a relative path is beside the database
+    daily_at: str = "03:30"  # local time (school.timezone) of the daily copy, HH:MM; "" = none
+    keep: int = Field(default=7, ge=1, le=366)  # daily copies kept; older ones are deleted
+
+    @field_validator("daily_at")
+    @classmethod
+    def _hh_mm(cls, value: str) -> str:
+        value = value.strip()
+        if value and _DAILY_AT.match(value) is None:
+            raise ValueError('write the time as "HH:MM", e.g. "03:30", or "" for no daily copy')
+        return value
+
+    def daily_time(self) -> time | None:
+        match = _DAILY_AT.match(self.daily_at)
+        return time(int(match[1]), int(match[2])) if match else None
+
+    def directory(self, database: Path) -> Path:
+        return self.dir if self.dir.is_absolute() else database.parent / self.dir
+
+
 class InvitesConfig(_Section):
     ttl_days: float = Field(default=7, gt=0, le=90)
     single_use_roles: list[Role] = Field(
@@ -215,6 +240,7 @@ class ServerConfig(_Section):
 
 class LoggingConfig(_Section):
     level: str = "INFO"
+    format: Literal["text", "json"] = "text"  # json: one JSON object a line, for a log collector
 
 
 class Settings(BaseSettings):
@@ -228,6 +254,7 @@ class Settings(BaseSettings):
     max: MaxConfig = Field(default_factory=MaxConfig)
     school: SchoolConfig = Field(default_factory=SchoolConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
+    backup: BackupConfig = Field(default_factory=BackupConfig)
     invites: InvitesConfig = Field(default_factory=InvitesConfig)
     registry: RegistryConfig = Field(default_factory=RegistryConfig)
     reports: ReportsConfig = Field(default_factory=ReportsConfig)

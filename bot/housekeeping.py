@@ -1,6 +1,7 @@
 """Hourly upkeep: expired invitation links are annulled (3.2) and records past their retention
 period (bot/privacy.py) are erased, even when nobody writes to the bot for a while; handled
-updates and sent effects are forgotten after a week (they may quote what people wrote)."""
+updates and sent effects are forgotten after a week (they may quote what people wrote). Every
+erasure leaves a destruction record (storage/retention.py, 152-ФЗ)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from datetime import timedelta
 from bot.delivery import rights_missing_text
 from bot.port.effects import Send
 from bot.port.gateway import GatewayError
-from bot.privacy import CLOSED_REPORTS_DAYS, DELIVERY_RECORDS_DAYS, MODERATION_RECORDS_DAYS
 from bot.rights import RIGHTS_NOTICE, missing_rights
 from bot.services import Services
 
@@ -25,13 +25,15 @@ async def tidy_once(services: Services) -> dict[str, int]:
     """One round of upkeep; returns how many rows each step touched."""
     now = services.now()
     repos = services.repos
-    delivery_cutoff = now - timedelta(days=DELIVERY_RECORDS_DAYS)
+    expired = await repos.invites.expire_due(now)
+    purged = await repos.retention.purge(now)
+    moderation = ("warnings", "appeals", "moderation_events", "moderation_alerts")
     return {
-        "invites_expired": await repos.invites.expire_due(now),
-        "reports_erased": await repos.reports.purge_closed_before(now - timedelta(days=CLOSED_REPORTS_DAYS)),
-        "moderation_erased": await repos.moderation.purge_before(now - timedelta(days=MODERATION_RECORDS_DAYS)),
-        "updates_forgotten": await repos.inbox.purge_handled_before(delivery_cutoff),
-        "effects_forgotten": await repos.outbox.purge_done_before(delivery_cutoff),
+        "invites_expired": expired,
+        "reports_erased": purged.get("reports", 0),
+        "moderation_erased": sum(purged.get(table, 0) for table in moderation),
+        "updates_forgotten": purged.get("inbox", 0),
+        "effects_forgotten": purged.get("outbox", 0),
     }
 
 

@@ -50,6 +50,7 @@ class Action(StrEnum):
     MANAGE_PEOPLE = "manage_people"  # verify, class teacher, move, remove (3.2)
     APPOINT_ADMINS = "appoint_admins"  # additional administrators (3.2)
     ERASE_OTHERS = "erase_others"  # erase a leaver's data (the order's administrators only)
+    READ_DESTRUCTION_LOG = "read_destruction_log"  # records of destroyed personal data (152-ФЗ; the order's administrators)
     MODERATE = "moderate"  # warnings, pardons, filters, modlog (4.5, 4.6)
     HANDLE_REPORTS = "handle_reports"
     VIEW_STATS = "view_stats"  # statistics for the director (3.2, last item)
@@ -70,7 +71,7 @@ _STAFF_ADMIN = _EVERYONE | {
 
 # The permission table. A user holds the union of the actions of all their roles.
 PERMISSIONS: dict[Role | None, frozenset[Action]] = {
-    Role.ADMIN: frozenset(_STAFF_ADMIN | {Action.APPOINT_ADMINS, Action.ERASE_OTHERS}),
+    Role.ADMIN: frozenset(_STAFF_ADMIN | {Action.APPOINT_ADMINS, Action.ERASE_OTHERS, Action.READ_DESTRUCTION_LOG}),
     Role.EXTRA_ADMIN: frozenset(_STAFF_ADMIN),
     Role.ADMINISTRATION: frozenset(_EVERYONE | {Action.VIEW_STATS, Action.ANNOUNCE, Action.HANDLE_REPORTS}),
     Role.CLASS_TEACHER: frozenset(_EVERYONE | {Action.INVITE_OWN_CLASS}),

@@ -19,8 +19,10 @@ from bot.port.gateway import Gateway, GatewayError
 from bot.port.ids import PersonId, Platform, Where, is_qualified, platform_of, raw_id
 from bot.roles import Role
 from storage.audit import AuditLog
+from storage.backup import BackupLog
 from storage.chats import ChatsRepo
 from storage.db import Database
+from storage.destruction import DestructionLog
 from storage.inbox import Inbox
 from storage.invites import InvitesRepo
 from storage.join_requests import JoinRequestsRepo
@@ -30,6 +32,7 @@ from storage.outbox import Outbox
 from storage.people import PeopleRepo
 from storage.personal_data import PersonalDataRepo
 from storage.reports import ReportsRepo
+from storage.retention import RetentionPurge
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +56,9 @@ class Repos:
     personal_data: PersonalDataRepo
     inbox: Inbox
     outbox: Outbox
+    retention: RetentionPurge
+    destruction: DestructionLog
+    backups: BackupLog
 
     @classmethod
     def over(cls, db: Database) -> Repos:
@@ -60,6 +66,7 @@ class Repos:
             people=PeopleRepo(db), chats=ChatsRepo(db), audit=AuditLog(db), invites=InvitesRepo(db),
             requests=JoinRequestsRepo(db), memberships=MembershipsRepo(db), moderation=ModerationRepo(db),
             reports=ReportsRepo(db), personal_data=PersonalDataRepo(db), inbox=Inbox(db), outbox=Outbox(db),
+            retention=RetentionPurge(db), destruction=DestructionLog(db), backups=BackupLog(db),
         )
 
 

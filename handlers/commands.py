@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.flows import binding, help, invites, joining, moderation_admin, mydata, people, reports, requests
 from bot.flows.context import Context
+from bot.flows.destruction import show_destruction_log
 
 Flow = Callable[[Context, Any], Awaitable[None]]
 
@@ -43,4 +44,5 @@ FLOWS: dict[str, Flow] = {
     "allow": moderation_admin.allow_word,
     "reports": reports.list_reports,
     "close": reports.close_report,
+    "destruction": show_destruction_log,
 }

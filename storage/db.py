@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import aiosqlite
 
@@ -67,9 +68,17 @@ def bundled_migrations() -> list[Migration]:
             found.append(Migration(version=int(match[1]), name=match[2], sql=entry.read_text(encoding="utf-8")))
     found.sort(key=lambda m: m.version)
     versions = [m.version for m in found]
-    if versions != list(range(1, len(found) + 1)):
-        raise RuntimeError(f"migrations must be numbered 1..N without gaps, got {versions}")
+    # Numbers are handed out to features developed side by side, so one may land before a lower
+    # one: gaps are allowed, a number used twice is not (migrate() applies whatever is missing).
+    if len(set(versions)) != len(versions) or (versions and versions[0] < 1):
+        raise RuntimeError(f"migrations must have distinct positive numbers, got {versions}")
     return found
+
+
+def code_schema_version() -> int:
+    """The newest schema this code knows (the highest bundled migration)."""
+    migrations = bundled_migrations()
+    return migrations[-1].version if migrations else 0
 
 
 class Database:
@@ -84,6 +93,14 @@ class Database:
         await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await connection.execute("PRAGMA journal_mode = WAL")
         await connection.execute("PRAGMA foreign_keys = ON")
+        return cls(connection)
+
+    @classmethod
+    async def open_readonly(cls, path: Path | str) -> Database:
+        """For looking only (`schoolbot status`): never creates, migrates or writes the file."""
+        connection = await aiosqlite.connect(f"file:{quote(str(path))}?mode=ro", uri=True, isolation_level=None)
+        connection.row_factory = aiosqlite.Row
+        await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         return cls(connection)
 
     async def close(self) -> None:
@@ -101,16 +118,22 @@ class Database:
         return int(row[0]) if row else 0
 
     async def migrate(self, migrations: Sequence[Migration] | None = None) -> list[int]:
-        """Apply pending migrations, each in one transaction with its record; return what was applied."""
+        """Apply pending migrations, each in one transaction with its record; return what was applied.
+
+        Pending means not recorded yet, not just numbered above the current version: a migration
+        numbered below one already applied (features merged out of order) is applied too.
+        """
         migrations = bundled_migrations() if migrations is None else list(migrations)
         latest_known = migrations[-1].version if migrations else 0
         async with self._lock:
             current = await self.schema_version()
             if current > latest_known:
                 raise SchemaTooNew(current, latest_known)
+            async with self._conn.execute("SELECT version FROM schema_migrations") as cursor:
+                done = {int(row[0]) for row in await cursor.fetchall()}
             applied = []
             for migration in migrations:
-                if migration.version <= current:
+                if migration.version in done:
                     continue
                 await self._apply(migration)
                 applied.append(migration.version)

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot.destruction import Reason
 from bot.port.ids import PersonId
 from bot.privacy import PEOPLE_TABLE, ForgetResult, Found, Lookup, Mode, erasable, plan_lookups
 from storage.db import Database, Transaction
+from storage.destruction import DestructionLog
 from storage.times import iso
 
 _ACTIVE = "pardoned_at IS NULL AND expires_at > ?"  # a warning still in force
@@ -90,6 +92,9 @@ class PersonalDataRepo:
                     params += keep
                 changed = await tx.execute(sql, params)
                 deleted[lookup.table] = deleted.get(lookup.table, 0) + changed
+            destruction = DestructionLog(self._db)  # the record stands or falls with the erasure (152-ФЗ)
+            for table, count in deleted.items():
+                await destruction.record(at=now, kind=table, records=count, reason=Reason.REQUEST)
             kept = {lk.table: await self._count(tx, lk, person_id) for lk in lookups if lk.mode is Mode.COUNT}
         return ForgetResult(
             deleted=deleted, audit_entries=kept.get("audit_log", 0), complaints_kept=kept.get("reports", 0),

@@ -26,7 +26,7 @@ async def test_fresh_database_gets_every_migration(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "a.sqlite3")
     applied = await db.migrate()
     assert applied == [m.version for m in bundled_migrations()]
-    assert await db.schema_version() == len(bundled_migrations())
+    assert await db.schema_version() == bundled_migrations()[-1].version
     await db.close()
 
 
@@ -98,11 +98,24 @@ async def test_migrating_twice_applies_nothing(tmp_path: Path) -> None:
 async def test_database_newer_than_code_is_refused(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "a.sqlite3")
     await db.migrate()
-    future = Migration(version=len(bundled_migrations()) + 1, name="future", sql="CREATE TABLE future (x INTEGER);")
+    future = Migration(version=bundled_migrations()[-1].version + 1, name="future", sql="CREATE TABLE future (x INTEGER);")
     await db.migrate([*bundled_migrations(), future])
     with pytest.raises(SchemaTooNew) as error:
         await db.migrate()
     assert "новее" in str(error.value)
+    await db.close()
+
+
+async def test_a_lower_numbered_migration_merged_later_is_still_applied(tmp_path: Path) -> None:
+    """Numbers are handed out to features built side by side; one may land after a higher one."""
+    db = await Database.open(tmp_path / "a.sqlite3")
+    first = Migration(version=1, name="first", sql="CREATE TABLE first (x INTEGER);")
+    third = Migration(version=3, name="third", sql="CREATE TABLE third (x INTEGER);")
+    second = Migration(version=2, name="second", sql="CREATE TABLE second (x INTEGER);")
+    assert await db.migrate([first, third]) == [1, 3]
+    assert await db.migrate([first, second, third]) == [2]
+    assert await db.migrate([first, second, third]) == []
+    assert await db.fetch_one("SELECT name FROM sqlite_master WHERE name = 'second'") is not None
     await db.close()
 
 

@@ -13,6 +13,7 @@ from bot.binding import parse_bind_args
 from bot.chats import ChatBinding
 from bot.commands.parse import clean_text, fold
 from bot.commands.spec import CommandInput, CommandSpec, HelpLine
+from bot.destruction import parse_days
 from bot.errors import BadCommand
 from bot.membership.commands import parse_code_arg, parse_invite_args, parse_reject_args, parse_request_id
 from bot.membership.groups import CLASS_EXAMPLE, Group, SchoolClass, parse_class, parse_group
@@ -374,6 +375,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
         help=(HelpLine(action=A.HANDLE_REPORTS, usage="/закрыть N", text="закрыть обращение №N"),),
         places=STAFF_DESK, parse=lambda given: parse_report_number(given.args),
         refusal="Обращения рассматривают администраторы и руководство школы.",
+    ),
+    CommandSpec(
+        key="destruction", names=("уничтожение", "уничтоженные", "destruction"),
+        help=(HelpLine(action=A.READ_DESTRUCTION_LOG, usage="/уничтожение [дней]",
+                       text="что из персональных данных уничтожено, сколько и когда (152-ФЗ)"),),
+        places=STAFF_DESK, parse=lambda given: parse_days(given.args),
+        refusal="Извините, записи об уничтожении персональных данных читают только администраторы, назначенные "
+                "приказом директора (п. 3.1 Положения).",
     ),
 )
 

@@ -13,7 +13,9 @@ from pathlib import Path
 class BotProcess:
     """The bot as a separate process over one database file, so it can be SIGKILLed mid-work."""
 
-    def __init__(self, env: dict[str, str], connected: Callable[[], int], log: Path) -> None:
+    def __init__(self, env: dict[str, str], connected: Callable[[], int], log: Path,
+                 argv: list[str] | None = None) -> None:
+        self._argv = argv or [sys.executable, "-m", "bot", "run"]
         self._env = {**os.environ, **env}
         self._connected = connected
         self._log = log
@@ -24,8 +26,7 @@ class BotProcess:
         """Start and wait until it polls (the emulator has seen one more long-poll connection)."""
         before = self._connected()
         with self._log.open("ab") as log:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", env=self._env, stdout=log, stderr=log)
+            self.process = await asyncio.create_subprocess_exec(*self._argv, env=self._env, stdout=log, stderr=log)
         self.starts += 1
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
