@@ -31,9 +31,11 @@ from bot.runtime.intake import Intake
 from bot.runtime.outbox_worker import OutboxWorker
 from bot.runtime.webhook_server import WebhookRoute, WebhookServer
 from bot.services import Repos, Services, utc_now
+from bot.status import assess, status_json
 from handlers.dispatch import Dispatcher
 from storage.db import Database
 from storage.lock import DatabaseInUse, DatabaseLock
+from storage.status import collect
 from storage.trouble import STORAGE_ERRORS, StorageCause, storage_cause
 
 log = logging.getLogger(__name__)
@@ -217,20 +219,25 @@ class BotApp:
                 await asyncio.sleep(min(30.0, 0.5 * 2**failures))
 
     async def health(self) -> tuple[bool, dict[str, Any]]:
-        """For GET /health: each platform connected, storage writable, queues."""
-        platforms = {a.platform.value: {"mode": "webhook" if webhook_mode(self.settings, a) else "longpoll",
-                                        "connected": _is_connected(a),
-                                        "waiting_in_memory": self.intakes[a.platform].waiting if self.intakes else 0}
-                     for a in self.adapters}
+        """For GET /health: what `schoolbot status --json` says, from inside the bot (connections
+        known for sure), plus whether storage can be written and what waits in memory."""
         trouble = self.degraded.cause if self.degraded is not None else None
-        details: dict[str, Any] = {"platforms": platforms, "storage": trouble.value if trouble else "ok"}
-        if self.services is not None and trouble is None:
-            try:
-                details["inbox_pending"] = await self.services.repos.inbox.backlog()
-                details["outbox_pending"] = await self.services.repos.outbox.backlog()
-            except STORAGE_ERRORS:
-                details["storage"] = "unreadable"
-        healthy = details["storage"] == "ok" and all(p["connected"] for p in platforms.values())
+        connected = {a.platform: _is_connected(a) for a in self.adapters}
+        details: dict[str, Any] = {"healthy": False, "storage": trouble.value if trouble else "ok"}
+        try:
+            snapshot = await collect(self.db, self.settings, connected=connected)
+            verdict = assess(snapshot, self._clock())
+            details |= status_json(snapshot, verdict)
+        except STORAGE_ERRORS as error:
+            details["storage"] = (storage_cause(error) or "unreadable").__str__()
+            details["platforms"] = {p.value: {"connected": c} for p, c in connected.items()}
+            verdict = None
+        for adapter in self.adapters:
+            own = details.setdefault("platforms", {}).setdefault(adapter.platform.value, {})
+            own["mode"] = "webhook" if webhook_mode(self.settings, adapter) else "longpoll"
+            own["waiting_in_memory"] = self.intakes[adapter.platform].waiting if self.intakes else 0
+        healthy = verdict is not None and verdict.healthy and details["storage"] == "ok"
+        details["healthy"] = healthy
         return healthy, details
 
     def request_stop(self) -> None:

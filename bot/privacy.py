@@ -18,6 +18,7 @@ from bot.timefmt import local_minute
 
 CLOSED_REPORTS_DAYS = 90  # enforced hourly by bot.housekeeping (and before /моиданные)
 MODERATION_RECORDS_DAYS = 180  # enforced hourly by bot.housekeeping
+SENT_RECORDS_DAYS = 30  # long enough for a request card to be edited when it is decided
 DELIVERY_RECORDS_DAYS = 7  # handled updates' keys and sent messages' records (the texts are erased on handling)
 MESSAGE_LIMIT = 4000  # the shorter of the platforms' limits (VK 4096, MAX 4000)
 ROWS_SHOWN = 10  # per kind of data in /моиданные: a phone screen, not a database dump
@@ -69,6 +70,8 @@ RETENTION: tuple[Retention, ...] = (
               period=f"текст стирается сразу после обработки, отметка о ней — через {DELIVERY_RECORDS_DAYS} дней"),
     Retention(key="outbox", what="ответы бота, ещё не доставленные или недавно доставленные", erasable=False,
               period=f"{DELIVERY_RECORDS_DAYS} дней после доставки"),
+    Retention(key="sent_messages", what="какие сообщения бот вам отправил (без текста) — чтобы исправлять их, "
+              "а не присылать новые", erasable=True, period=f"{SENT_RECORDS_DAYS} дней после отправки"),
     Retention(key="audit_log", what="журнал решений администраторов", erasable=False,
               period="бессрочно — " + AUDIT_REASON),
 )
@@ -104,6 +107,7 @@ def retention_markdown() -> str:
 SUBJECT_COLUMNS = frozenset({
     "person_id", "user_id", "member_id", "parent_id", "child_id", "student_id",
     "applicant_id", "requester_id", "reporter_id", "target_id", "warned_id", "used_by", "author_id",
+    "conversation",  # sent_messages: a DM's conversation is the person
 })
 # Rows about the person in records that belong to others or to accountability: counted, kept.
 KEPT_COLUMNS: Mapping[str, tuple[str, ...]] = {
@@ -190,6 +194,7 @@ TABLE_TITLES: Mapping[str, str] = {
     "moderation_events": "Записи модерации ваших сообщений",
     "appeals": "Обжалования предупреждений",
     "moderation_alerts": "Дни, когда администрации сообщено о превышении порога предупреждений",
+    "sent_messages": "Сообщения бота вам (только отметки, без текста)",
 }
 COLUMN_LABELS: Mapping[str, str] = {
     "display_name": "имя", "role": "роль", "granted_at": "с", "granted_by": "выдал", "created_at": "создано",

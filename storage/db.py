@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import os
 import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -88,7 +89,12 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
+        new_file = str(path) != ":memory:" and not await asyncio.to_thread(Path(path).exists)
         connection = await aiosqlite.connect(str(path), isolation_level=None)
+        if new_file:
+            # Children's and parents' data: readable by the bot's user only, whatever the shell's umask
+            # (SQLite gives the -wal and -shm files the database file's permissions).
+            await asyncio.to_thread(os.chmod, path, 0o600)
         connection.row_factory = aiosqlite.Row
         await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await connection.execute("PRAGMA journal_mode = WAL")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.destruction import Reason, retention_basis
-from bot.privacy import CLOSED_REPORTS_DAYS, DELIVERY_RECORDS_DAYS, MODERATION_RECORDS_DAYS
+from bot.privacy import CLOSED_REPORTS_DAYS, DELIVERY_RECORDS_DAYS, MODERATION_RECORDS_DAYS, SENT_RECORDS_DAYS
 from storage.db import Database
 from storage.destruction import DestructionLog
 from storage.times import iso
@@ -50,6 +50,7 @@ RULES: tuple[PurgeRule, ...] = (
     PurgeRule(kind="moderation_alerts", due="at < ?", days=MODERATION_RECORDS_DAYS),
     PurgeRule(kind="inbox", due="state != 'pending' AND handled_at < ?", days=DELIVERY_RECORDS_DAYS),
     PurgeRule(kind="outbox", due="state != 'pending' AND done_at < ?", days=DELIVERY_RECORDS_DAYS),
+    PurgeRule(kind="sent_messages", due="sent_at < ?", days=SENT_RECORDS_DAYS),
 )
 
 

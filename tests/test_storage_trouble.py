@@ -221,3 +221,14 @@ async def test_the_intake_stops_the_poller_when_memory_is_full(db: Database, mon
     await db.pragma("PRAGMA query_only = 0")
     await asyncio.wait_for(room, 5)
     await intake.close()
+
+
+async def test_a_new_database_file_is_private(tmp_path: Path) -> None:
+    path = tmp_path / "private.sqlite3"
+    database = await Database.open(path)
+    try:
+        await database.migrate()
+        assert path.stat().st_mode & 0o777 == 0o600
+        assert (tmp_path / "private.sqlite3-wal").stat().st_mode & 0o777 == 0o600
+    finally:
+        await database.close()

@@ -140,8 +140,11 @@ async def test_health_answers_while_well_and_says_what_is_wrong(
             assert response.status == 200
             healthy = await response.json()
         platform = world.platforms[0].value
-        assert healthy["storage"] == "ok"
-        assert healthy["platforms"][platform] == {"mode": "webhook", "connected": True, "waiting_in_memory": 0}
+        assert healthy["storage"] == "ok" and healthy["healthy"] is True and healthy["problems"] == []
+        assert healthy["platforms"][platform] | {"last_update_at": None, "last_poll_at": None} == {
+            "configured": True, "connected": True, "mode": "webhook", "waiting_in_memory": 0,
+            "last_update_at": None, "last_poll_at": None}
+        assert healthy["schema_version"] == healthy["code_schema_version"]
 
         db = world.app.db  # type: ignore[union-attr]
         await db.pragma("PRAGMA query_only = 1")
@@ -151,7 +154,8 @@ async def test_health_answers_while_well_and_says_what_is_wrong(
         async with session.get(world.server_url + "/health") as response:
             assert response.status == 503
             sick = await response.json()
-        assert sick["storage"] == "read_only" and sick["platforms"][platform]["waiting_in_memory"] == 1
+        assert sick["storage"] == "read_only" and sick["healthy"] is False
+        assert sick["platforms"][platform]["waiting_in_memory"] == 1
         if world.platforms[0] is Platform.MAX:
             # MAX retries for hours: it is asked to, while the update is held in memory as well.
             assert deliveries(world)[-1][0] == 503
