@@ -98,6 +98,9 @@ class Database:
         connection.row_factory = aiosqlite.Row
         await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await connection.execute("PRAGMA journal_mode = WAL")
+        # In WAL mode NORMAL loses nothing when the process is killed; only a power cut can lose the
+        # last commits, and then the poll position rolls back with them, so the updates come again.
+        await connection.execute("PRAGMA synchronous = NORMAL")
         await connection.execute("PRAGMA foreign_keys = ON")
         return cls(connection)
 
@@ -183,10 +186,17 @@ class Database:
         return tx if tx is not None and tx.connection is self._conn else None
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Transaction]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on any error; inside another one, a savepoint."""
+    async def transaction(self, *, savepoint: bool = True) -> AsyncIterator[Transaction]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any error; inside another one, a savepoint.
+
+        savepoint=False for statements that only ever fail together with the outer transaction
+        (nobody catches their error to go on): two trips to the database thread fewer.
+        """
         outer = self._open()
         if outer is not None:
+            if not savepoint:
+                yield outer
+                return
             async with outer.savepoint():
                 yield outer
             return
@@ -241,7 +251,11 @@ class Database:
             await self._conn.execute("DROP TABLE write_probe")
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """One statement in its own transaction; returns the new rowid of an INSERT (0 if none), or rowcount."""
+        """One statement in its own transaction (or in the one this task is in: a single statement is
+        atomic by itself, so no savepoint); returns the new rowid of an INSERT (0 if none), or rowcount."""
+        tx = self._open()
+        if tx is not None:
+            return await tx.execute(sql, params)
         async with self.transaction() as tx:
             return await tx.execute(sql, params)
 
@@ -249,15 +263,12 @@ class Database:
         tx = self._open()
         if tx is not None:
             return await tx.fetch_all(sql, params)
-        async with self._lock, self._conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        async with self._lock:
+            return list(await self._conn.execute_fetchall(sql, tuple(params)))
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        tx = self._open()
-        if tx is not None:
-            return await tx.fetch_one(sql, params)
-        async with self._lock, self._conn.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
 
 
 class Transaction:
@@ -286,19 +297,21 @@ class Transaction:
         await self._conn.execute(f"RELEASE {name}")
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            if sql.lstrip().upper().startswith(("UPDATE", "DELETE")):
-                return cursor.rowcount
-            # An INSERT … ON CONFLICT DO NOTHING that inserted nothing reports 0, not a stale rowid.
-            return (cursor.lastrowid or 0) if cursor.rowcount != 0 else 0
+        # A write leaves nothing to fetch: its cursor is not closed in another trip to the database
+        # thread (CPython frees it as soon as it goes out of scope).
+        cursor = await self._conn.execute(sql, tuple(params))
+        if sql.lstrip().upper().startswith(("UPDATE", "DELETE")):
+            return cursor.rowcount
+        # An INSERT … ON CONFLICT DO NOTHING that inserted nothing reports 0, not a stale rowid.
+        return (cursor.lastrowid or 0) if cursor.rowcount != 0 else 0
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        # One trip to the database thread instead of three (execute, fetch, close).
+        return list(await self._conn.execute_fetchall(sql, tuple(params)))
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
 
 
 _current: ContextVar[Transaction | None] = ContextVar("schoolbot_transaction", default=None)

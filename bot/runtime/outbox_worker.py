@@ -34,6 +34,7 @@ MAX_TRANSIENT_ATTEMPTS = 60
 """About five hours of retries at the longest pause: then the staff is told, if the flow asked."""
 LONGEST_PAUSE = 300.0
 IDLE_CHECK = 5.0
+STAFF_FRESH = 10.0
 
 
 def wall_clock() -> datetime:
@@ -60,6 +61,10 @@ class OutboxWorker:
         self._unrecorded: dict[int, Outcome] = {}
         """Effects carried out whose outcome the database could not take yet, by outbox id."""
         self._record_failures = 0
+        self._retry_due: datetime | None = None
+        self._retry_known = False
+        """The earliest postponed effect, as last read; only a postponement (ours) or its time passing changes it."""
+        self._staff: tuple[float, list[Where]] | None = None
         self.on_storage_trouble: Callable[[StorageCause], Awaitable[None]] | None = None
         self.done = 0
         """Effects finished (sent or given up) so far; tests and the sandbox wait on it."""
@@ -99,11 +104,26 @@ class OutboxWorker:
             pass
 
     async def _next_retry_in(self) -> float | None:
-        try:
-            when = await self._outbox.next_retry()
-        except Exception:
-            return None
-        return None if when is None else (when - self._clock()).total_seconds()
+        now = self._clock()
+        if not self._retry_known or (self._retry_due is not None and self._retry_due <= now):
+            try:
+                self._retry_due = await self._outbox.next_retry()
+                self._retry_known = True
+            except Exception:
+                return None
+        return None if self._retry_due is None else (self._retry_due - now).total_seconds()
+
+    def _postponed_until(self, until: datetime) -> None:
+        if self._retry_known and (self._retry_due is None or until < self._retry_due):
+            self._retry_due = until
+
+    async def _staff_places(self) -> list[Where]:
+        """Where notes about failures go; read again at most every STAFF_FRESH seconds (it is needed
+        only when something fails, but every effect may fail)."""
+        loop = asyncio.get_running_loop()
+        if self._staff is None or loop.time() - self._staff[0] > STAFF_FRESH:
+            self._staff = (loop.time(), await self._s.staff_places())
+        return self._staff[1]
 
     async def _do(self, item: OutboxItem) -> None:
         try:
@@ -129,7 +149,7 @@ class OutboxWorker:
             await self._outbox.fail(item.id, Problem.REJECTED, now)
             self.done += 1
             return
-        staff = await self._s.staff_places()
+        staff = await self._staff_places()
         if item.id in self._unrecorded:
             await self._record(item, effect, self._unrecorded[item.id], staff)
             return
@@ -138,7 +158,9 @@ class OutboxWorker:
         except GatewayError as error:
             if error.transient and item.attempts + 1 < MAX_TRANSIENT_ATTEMPTS:
                 log.info("outbox: effect %s postponed (%s)", item.id, error.problem)
-                await self._outbox.postpone(item.id, now + timedelta(seconds=pause_after(item.attempts)))
+                until = now + timedelta(seconds=pause_after(item.attempts))
+                await self._outbox.postpone(item.id, until)
+                self._postponed_until(until)
                 return
             await self._give_up(item, effect, error.problem, staff)
             return
