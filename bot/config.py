@@ -156,6 +156,10 @@ class ReportsConfig(_Section):
     max_per_hour: int = Field(default=3, ge=1, le=100)  # /жалоба and /взлом per person, so the staff chat is not flooded
 
 
+class ConsentConfig(_Section):
+    path: Path | None = None  # the school's own consent text (UTF-8); None = the bundled template
+
+
 class LoggingConfig(_Section):
     level: str = "INFO"
 
@@ -175,6 +179,7 @@ class Settings(BaseSettings):
     registry: RegistryConfig = Field(default_factory=RegistryConfig)
     reports: ReportsConfig = Field(default_factory=ReportsConfig)
     moderation: ModerationConfig = Field(default_factory=ModerationConfig)
+    consent: ConsentConfig = Field(default_factory=ConsentConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
 
     @classmethod

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.classlist.fetch import FileFetcher
 from bot.config import Settings
+from bot.consent import ConsentText, load_consent
 from bot.membership.codes import WrongCodeThrottle
 from bot.moderation.actions import Act, AuthorGroup, Policy
 from bot.moderation.check import ModerationChecker
@@ -57,8 +59,13 @@ class Features:
     registry: RegistryIndex
     code_throttle: WrongCodeThrottle
     """In memory: a restart forgiving a few mistyped codes is harmless."""
+    consent: ConsentText
+    """The consent text parents are shown before anything about a child is stored (152-ФЗ)."""
+    files: FileFetcher
+    """Downloads of attached files (class lists)."""
 
     @classmethod
     def build(cls, config: Settings, moderation: ModerationRepo) -> Features:
         return cls(checker=CheckerHolder(config, moderation), policy=policy_from_config(config),
-                   registry=registry_index(config.registry.path), code_throttle=WrongCodeThrottle())
+                   registry=registry_index(config.registry.path), code_throttle=WrongCodeThrottle(),
+                   consent=load_consent(config.consent.path, config.school.name), files=FileFetcher())

@@ -1,6 +1,7 @@
 """Hourly upkeep: expired invitation links are annulled (3.2) and records past their retention
 period (bot/privacy.py) are erased, even when nobody writes to the bot for a while; handled
-updates and sent effects are forgotten after a week (they may quote what people wrote)."""
+updates and sent effects are forgotten after a week (they may quote what people wrote), and so are
+questions nobody answered (a staged class list holds pupils' names)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from datetime import timedelta
 from bot.delivery import rights_missing_text
 from bot.port.effects import Send
 from bot.port.gateway import GatewayError
-from bot.privacy import CLOSED_REPORTS_DAYS, DELIVERY_RECORDS_DAYS, MODERATION_RECORDS_DAYS
+from bot.privacy import CLOSED_REPORTS_DAYS, DELIVERY_RECORDS_DAYS, MODERATION_RECORDS_DAYS, STAGED_DAYS
 from bot.rights import RIGHTS_NOTICE, missing_rights
 from bot.services import Services
 
@@ -32,6 +33,7 @@ async def tidy_once(services: Services) -> dict[str, int]:
         "moderation_erased": await repos.moderation.purge_before(now - timedelta(days=MODERATION_RECORDS_DAYS)),
         "updates_forgotten": await repos.inbox.purge_handled_before(delivery_cutoff),
         "effects_forgotten": await repos.outbox.purge_done_before(delivery_cutoff),
+        "questions_forgotten": await repos.staged.purge_before(now - timedelta(days=STAGED_DAYS)),
     }
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from bot.flows.context import Context
 from bot.flows.people import facts_of
+from bot.membership.groups import parse_class
 from bot.membership.roster import EntryVerdict, decide_entry
 from bot.port.effects import RemoveMember, ResetLink
 from bot.port.events import BotAdded, BotRemoved, MemberJoined
-from bot.port.ids import SYSTEM
+from bot.port.ids import SYSTEM, PersonId
 
 
 async def member_joined(ctx: Context, event: MemberJoined) -> None:
@@ -22,6 +23,7 @@ async def member_joined(ctx: Context, event: MemberJoined) -> None:
     if verdict is EntryVerdict.ALLOW:
         return
     shown = s.link(await s.person(event.member))
+    teacher = await _class_teacher_of(ctx, chat.binding.class_label)
     gateway = ctx.gateway
     remove = verdict is EntryVerdict.REMOVE
     how = "по ссылке чата" if event.by is None else "по приглашению участника"
@@ -41,6 +43,16 @@ async def member_joined(ctx: Context, event: MemberJoined) -> None:
         else:
             text += f" Если ссылка чата попала к посторонним, сбросьте её вручную: {gateway.capabilities.link_reset_steps}"
         await ctx.tell_staff(text)
+        if teacher is not None and teacher not in await s.staff_places():  # a copy for the class's teacher (3.3)
+            ctx.send(teacher, text)
+
+
+async def _class_teacher_of(ctx: Context, class_label: str | None) -> PersonId | None:
+    """The class teacher of a class chat's class, if there is one and the bot can write to them."""
+    if not class_label:
+        return None
+    teacher = await ctx.services.repos.memberships.class_teacher(parse_class(class_label))
+    return teacher if teacher is not None and ctx.services.serves(teacher) else None
 
 
 async def bot_added(ctx: Context, event: BotAdded) -> None:

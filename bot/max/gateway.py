@@ -147,16 +147,20 @@ class MaxGateway(Gateway):
                                      what="GET /chats/{chatId}/members", params=params)
         items = answer.get("members")
         people: list[PersonId] = []
+        profiles: dict[PersonId, Profile] = {}
         for raw in items if isinstance(items, list) else []:
             member = read(Member, raw)
             if member is None or member.user_id is None or member.user_id <= 0:
                 continue
             self._directory.learn_user(member)
             if not member.is_bot:
-                people.append(person_id(Platform.MAX, member.user_id))
+                who = person_id(Platform.MAX, member.user_id)
+                people.append(who)
+                if member.full_name:
+                    profiles[who] = Profile(name=member.full_name)
         marker = answer.get("marker")
         more = isinstance(marker, int) and not isinstance(marker, bool) and bool(items)
-        return MembersPage(members=tuple(people), cursor=str(marker) if more else None)
+        return MembersPage(members=tuple(people), cursor=str(marker) if more else None, profiles=profiles)
 
     async def bot_rights(self, chat: ChatId) -> BotRights:
         try:

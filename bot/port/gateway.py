@@ -7,7 +7,8 @@ never an `if platform == …`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
@@ -82,6 +83,8 @@ class MembersPage:
     members: tuple[PersonId, ...]
     cursor: str | None
     """Pass back for the next page; None after the last."""
+    profiles: Mapping[PersonId, Profile] = field(default_factory=dict)
+    """Names the platform gave with the list (VK's `profiles`, MAX's member names): no lookup needed."""
 
 
 @dataclass(frozen=True, kw_only=True)

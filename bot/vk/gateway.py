@@ -64,6 +64,12 @@ def keyboard_json(buttons: Buttons) -> str:
     return json.dumps({"inline": True, "buttons": rows}, ensure_ascii=False)
 
 
+def _profile(user: dict[str, Any]) -> Profile:
+    name = f"{user.get('first_name', '')} {user.get('last_name', '')}".strip()
+    gender = {1: Gender.FEMALE, 2: Gender.MALE}.get(int(user.get("sex") or 0), Gender.UNKNOWN)
+    return Profile(name=name, gender=gender)
+
+
 def _peer(where: str) -> int:
     return raw_id(where)
 
@@ -132,7 +138,11 @@ class VkGateway(Gateway):
         people = tuple(person_id(Platform.VK, int(i["member_id"])) for i in items if int(i.get("member_id", 0)) > 0)
         offset += len(items)
         total = int(result.get("count", 0)) if isinstance(result, dict) else 0
-        return MembersPage(members=people, cursor=str(offset) if items and offset < total else None)
+        profiles = {person_id(Platform.VK, int(p["id"])): _profile(p)
+                    for p in (result.get("profiles") or [] if isinstance(result, dict) else [])
+                    if isinstance(p, dict) and int(p.get("id") or 0) > 0}
+        return MembersPage(members=people, cursor=str(offset) if items and offset < total else None,
+                           profiles={pid: p for pid, p in profiles.items() if p.name})
 
     async def _conversation(self, chat: ChatId) -> dict[str, Any]:
         result = await self._call("messages.getConversationsById", {"peer_ids": _peer(chat)})
@@ -155,9 +165,7 @@ class VkGateway(Gateway):
             chunk = ids[start:start + USERS_PER_CALL]
             result = await self._call("users.get", {"user_ids": ",".join(map(str, chunk)), "fields": "sex"})
             for user in result or []:
-                name = f"{user.get('first_name', '')} {user.get('last_name', '')}".strip()
-                gender = {1: Gender.FEMALE, 2: Gender.MALE}.get(int(user.get("sex") or 0), Gender.UNKNOWN)
-                found[person_id(Platform.VK, int(user["id"]))] = Profile(name=name, gender=gender)
+                found[person_id(Platform.VK, int(user["id"]))] = _profile(user)
         return found
 
     def profile_link(self, person: PersonId, name: str) -> str:
