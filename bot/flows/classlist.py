@@ -109,7 +109,7 @@ async def connections(ctx: Context, school_class: SchoolClass, pupils: list[Pupi
     students = [m.person_id for m in members if m.role is Role.STUDENT]
     people = await s.people(students)
     if any(not people[pid].display_name for pid in students):  # MAX names people only in lists and updates
-        people = await s.people(students, known=await _names_in_chat(ctx, school_class))
+        people = await s.people(students, known=await names_in_class_chat(ctx, school_class))
     present: set[int] = {p.id for p in pupils if p.person_id is not None and p.person_id in people}
     for student in students:
         for pupil in find_pupils(people[student].display_name, pupils):
@@ -121,7 +121,7 @@ async def connections(ctx: Context, school_class: SchoolClass, pupils: list[Pupi
     return {p.id: Connection(pupil=p.id in present, parents=len(parents.get(p.id, ()))) for p in pupils}
 
 
-async def _names_in_chat(ctx: Context, school_class: SchoolClass) -> dict[PersonId, Profile]:
+async def names_in_class_chat(ctx: Context, school_class: SchoolClass) -> dict[PersonId, Profile]:
     """Names from the class's students' chat member lists (where a platform has no «who is this»)."""
     s = ctx.services
     binding = ChatBinding(purpose=ChatPurpose.CLASS_STUDENTS, class_label=str(school_class))

@@ -12,7 +12,7 @@ from bot.chats import BoundChat, ChatBinding, ChatPurpose
 from bot.classlist.matching import names_overlap
 from bot.commands.table import AdminChange, ClassTeacherChange, ClassTransfer, PersonAndClass
 from bot.errors import BadCommand, PermissionDenied
-from bot.flows import confirm, school_year
+from bot.flows import classlist, confirm, school_year
 from bot.flows.context import Context
 from bot.membership.eligibility import check_can_be_extra_admin, check_can_be_verified, check_can_lead_a_class
 from bot.membership.groups import Group, GroupKind, SchoolClass, parse_class
@@ -225,6 +225,11 @@ async def _families_of_pupil(ctx: Context, person: Person) -> list[Child]:
     classes = {m.group.school_class for m in memberships
                if m.role is Role.STUDENT and m.group.kind is GroupKind.CLASS and m.group.school_class is not None}
     names = [person.display_name, *(f"{p.surname} {p.name}" for p in await s.repos.classlists.of_person(person.id))]
+    if not person.display_name:  # MAX tells names only in updates and member lists
+        for school_class in classes:
+            profile = (await classlist.names_in_class_chat(ctx, school_class)).get(person.id)
+            if profile is not None:
+                names.append(profile.name)
     found: list[Child] = []
     for school_class in sorted(classes):
         for child in await s.repos.memberships.children_in(school_class):

@@ -12,6 +12,7 @@ from bot.membership.groups import Group
 from bot.membership.invites import Invite, describe
 from bot.membership.requests import JoinRequest, JoinRequestState
 from bot.membership.roster import Membership
+from bot.moderation.actions import plural
 from bot.port.ids import PersonId
 from bot.roles import ROLE_TITLES
 
@@ -162,7 +163,8 @@ def school_summary(memberships: Sequence[Membership], sections: Sequence[ChatSec
         per_role = counts.setdefault(group_title(m.group), {})
         per_role[ROLE_TITLES[m.role]] = per_role.get(ROLE_TITLES[m.role], 0) + 1
     people = len({m.person_id for m in memberships})
-    lines = [f"Участники: вся школа — {people} чел. в {len(counts)} группах. Поимённо: /участники 5А"]
+    lines = [f"Участники: вся школа — {people} чел. в {plural(len(counts), 'группе', 'группах', 'группах')}. "
+             "Поимённо: /участники 5А"]
     for group, per_role in sorted(counts.items(), key=lambda item: _group_order(item[0])):
         shown = ", ".join(f"{title} {n}" for title, n in sorted(per_role.items()))
         teacher = f"; классный руководитель: {teachers[group]}" if group in teachers else ""
