@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.classlist.checks import Applicant, card_checks
-from bot.classlist.csvfile import PupilRow
+from bot.classlist.csvfile import PupilRow, RowProblem
 from bot.classlist.matching import (
     DIMINUTIVES,
     find_pupils,
@@ -18,7 +18,6 @@ from bot.classlist.matching import (
     same_surname,
 )
 from bot.classlist.model import Connection, NewPupil, Pupil, plan_import, preview_text, problems_text, roster_text
-from bot.classlist.csvfile import RowProblem
 from bot.membership.groups import Group, SchoolClass
 from bot.membership.roster import Membership
 from bot.port.ids import PersonId

@@ -5,8 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.binding import chats_text, families_in, families_refusal, normalise_bind_words, parse_bind_args, \
-    replace_question
+from bot.binding import (
+    chats_text,
+    families_in,
+    families_refusal,
+    normalise_bind_words,
+    parse_bind_args,
+    replace_question,
+)
 from bot.chats import BoundChat, ChatBinding, ChatPurpose
 from bot.consent import MAX_CHARS, asked_text, declined_text, load_consent, version_of
 from bot.errors import BadCommand, ConfigError

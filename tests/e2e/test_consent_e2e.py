@@ -68,7 +68,7 @@ async def test_consent_is_recorded_shown_and_withdrawn_with_the_childs_data(worl
     assert "удалены" in done.text
     assert await world.repos.consents.active(person) == []
     assert await world.repos.memberships.children_of(person) == []
-    assert not [m for m in await world.repos.memberships.of_person(person)]
+    assert not list(await world.repos.memberships.of_person(person))
     assert await world.repos.requests.latest_for(person, code) is None  # the request named the child
     staff = await people.next_bot_message(ADMIN, "staff", predicate=lambda m: "отозвал согласие" in m.text)
     assert "Светлана Орлова" in staff.text

@@ -66,15 +66,15 @@ async def test_the_members_list_costs_the_same_queries_for_ten_or_fifty_people(w
             await repos.people.grant(people.person(user), Role.STUDENT, ADMIN_ID, now)
             await people.add("5a-students", user, by=CLASSTEACHER)
 
-    ADMIN_ID = people.person(ADMIN)  # noqa: N806 - a local constant
+    ADMIN_ID = people.person(ADMIN)
     costs = []
     for first, count in ((2000, 10), (3000, 40)):
         before = world.handled
         await add_students(first, count)
         await world.settle(before)
-        before = world.handled
+        asked = world.handled
         await people.write(ADMIN, "/участники", "staff")
-        statements = await _count_statements(world, lambda: world.settle(before))
+        statements = await _count_statements(world, lambda asked=asked: world.settle(asked))
         costs.append(statements)
     lookups = [c for c in getattr(emulator, "requests", []) if getattr(c, "method", "") == "users.get"]
     assert len(lookups) <= 2  # names come with the member lists; at most a batch per call, never one per person

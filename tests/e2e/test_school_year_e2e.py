@@ -16,7 +16,6 @@ from tests.e2e.school import (
     CLASSTEACHER,
     PARENT,
     STUDENT,
-    bind,
     bind_all,
     invite_code,
     press,
