@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from bot.delivery import rights_missing_text
+from bot.member_lists import refresh_member_lists
 from bot.port.effects import Send
 from bot.port.gateway import GatewayError
 from bot.privacy import CLOSED_REPORTS_DAYS, DELIVERY_RECORDS_DAYS, MODERATION_RECORDS_DAYS, STAGED_DAYS
@@ -66,6 +67,7 @@ async def tidy_forever(services: Services, wake_outbox: Callable[[], None], inte
         try:
             done = await tidy_once(services)
             done["rights_notices"] = await check_rights(services)
+            await refresh_member_lists(services)
             if done["rights_notices"]:
                 wake_outbox()
             if any(done.values()):

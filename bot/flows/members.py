@@ -1,26 +1,27 @@
 """/участники: who belongs where, and who sits in a bound chat without a membership (clause 3.2).
 
-Built to scale to a whole school: the chats' member lists are read concurrently (the platform's rate
-limit is the only queue), the names come with those lists or in batches, and the database is asked
-a fixed number of queries whatever the number of people (memberships, roles and class teachers all
-at once), never a query or a platform call per member.
+Built to scale to a whole school: the chats' member lists are read at once (VK: 25 chats in one
+`execute`; MAX: concurrently, the rate limiter spacing them) and kept for minutes, current through join
+and leave events; the names come with those lists or in batches; the database is asked a fixed number of
+queries whatever the number of people (memberships, roles and class teachers all at once), never a
+query or a platform call per member.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from bot.chats import BoundChat
 from bot.errors import PermissionDenied
 from bot.flows.context import Context
 from bot.flows.requests import scope
+from bot.member_lists import Read, read_member_lists
 from bot.membership.cards import ChatSection, members_list, school_summary
 from bot.membership.groups import Group, SchoolClass
 from bot.membership.roster import MemberFacts, Membership, belongs_in, group_of_chat
 from bot.membership.scope import check_may_invite
-from bot.port.gateway import GatewayError, Profile
+from bot.port.gateway import Profile
 from bot.port.ids import PersonId
 from bot.roles import Action, Role, may
 
@@ -37,7 +38,7 @@ async def members(ctx: Context, group: Group | None) -> None:
     listed = everyone if group is None else [m for m in everyone if m.group == group]
     chats = [c for c in await s.repos.chats.all()
              if s.serves(c.id) and (group is None or group_of_chat(c.binding) == group)]
-    read = await asyncio.gather(*(_read_chat(ctx, chat) for chat in chats))
+    read = await _read_chats(ctx, chats)
     profiles: dict[PersonId, Profile] = {}
     in_chats: list[PersonId] = []
     for found, page_profiles in read:
@@ -50,30 +51,18 @@ async def members(ctx: Context, group: Group | None) -> None:
     strangers = [pid for section in sections for pid in section.strangers]
     if group is None:
         teachers = await repo.all_class_teachers()
-        names = await s.labels([*strangers, *teachers.values()], known=profiles)
-        shown = {str(c): names[t] for c, t in teachers.items()}
+        named = await s.people([*strangers, *teachers.values()], known=profiles)
+        names = {pid: s.link(person) for pid, person in named.items()}
+        shown = {str(c): named[t].display_name or "без имени" for c, t in teachers.items()}
         ctx.reply(school_summary(listed, sections, names, shown))
         return
     names = await s.labels([m.person_id for m in listed] + strangers, known=profiles)
     ctx.reply(members_list(listed, sections, names, str(group)))
 
 
-async def _read_chat(ctx: Context, chat: BoundChat) -> tuple[list[PersonId] | None, Mapping[PersonId, Profile]]:
-    """A chat's members, page by page, with the names the platform gave; None when it refused."""
-    gateway = ctx.services.gateway(chat.id)
-    found: list[PersonId] = []
-    profiles: dict[PersonId, Profile] = {}
-    cursor: str | None = None
-    try:
-        while True:
-            page = await gateway.members(chat.id, cursor)
-            found += page.members
-            profiles.update(page.profiles)
-            cursor = page.cursor
-            if cursor is None:
-                return found, profiles
-    except GatewayError:
-        return None, {}
+async def _read_chats(ctx: Context, chats: list[BoundChat]) -> list[Read]:
+    found = await read_member_lists(ctx.services, [chat.id for chat in chats])
+    return [found.get(chat.id, (None, {})) for chat in chats]
 
 
 async def _facts(ctx: Context, people: Iterable[PersonId], everyone: list[Membership]) -> dict[PersonId, MemberFacts]:

@@ -9,7 +9,7 @@ from bot.flows.people import facts_of
 from bot.membership.groups import parse_class
 from bot.membership.roster import EntryVerdict, decide_entry
 from bot.port.effects import RemoveMember, ResetLink
-from bot.port.events import BotAdded, BotRemoved, MemberJoined
+from bot.port.events import BotAdded, BotRemoved, MemberJoined, MemberLeft
 from bot.port.ids import SYSTEM, PersonId
 
 
@@ -18,6 +18,7 @@ async def member_joined(ctx: Context, event: MemberJoined) -> None:
     if chat is None:
         return  # the bot keeps order only in chats bound to the school's structure
     s = ctx.services
+    s.features.member_lists.joined(chat.id, event.member)
     verdict = decide_entry(chat.binding, await facts_of(ctx, event.member),
                            remove_strangers=s.config.invites.remove_strangers)
     if verdict is EntryVerdict.ALLOW:
@@ -55,6 +56,11 @@ async def _class_teacher_of(ctx: Context, class_label: str | None) -> PersonId |
     return teacher if teacher is not None and ctx.services.serves(teacher) else None
 
 
+async def member_left(ctx: Context, event: MemberLeft) -> None:
+    """Memberships end through the staff's commands, not by leaving a chat; the chat's list is kept current."""
+    ctx.services.features.member_lists.left(event.chat, event.member)
+
+
 async def bot_added(ctx: Context, event: BotAdded) -> None:
     """Remember the chat (MAX lists no bot's chats) and say how to put the bot to work here."""
     s = ctx.services
@@ -69,6 +75,7 @@ async def bot_added(ctx: Context, event: BotAdded) -> None:
 
 async def bot_removed(ctx: Context, event: BotRemoved) -> None:
     s = ctx.services
+    s.features.member_lists.forget(event.chat)
     async with ctx.commit():
         await s.repos.chats.bot_removed(event.chat, s.now())
         if ctx.chat is not None:

@@ -6,6 +6,7 @@ the sign tells a DM (?user_id=) from a group chat (?chat_id=).
 
 from __future__ import annotations
 
+import asyncio
 import re
 from urllib.parse import quote
 
@@ -161,6 +162,16 @@ class MaxGateway(Gateway):
         marker = answer.get("marker")
         more = isinstance(marker, int) and not isinstance(marker, bool) and bool(items)
         return MembersPage(members=tuple(people), cursor=str(marker) if more else None, profiles=profiles)
+
+    async def first_pages(self, chats: list[ChatId]) -> dict[ChatId, MembersPage | GatewayError]:
+        """MAX has no batch call: the chats are asked at once and the rate limiter spaces the requests."""
+        answers = await asyncio.gather(*(self.members(chat) for chat in chats), return_exceptions=True)
+        found: dict[ChatId, MembersPage | GatewayError] = {}
+        for chat, answer in zip(chats, answers, strict=True):
+            if isinstance(answer, BaseException) and not isinstance(answer, GatewayError):
+                raise answer
+            found[chat] = answer
+        return found
 
     async def bot_rights(self, chat: ChatId) -> BotRights:
         try:

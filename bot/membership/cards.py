@@ -14,7 +14,7 @@ from bot.membership.requests import JoinRequest, JoinRequestState
 from bot.membership.roster import Membership
 from bot.moderation.actions import plural
 from bot.port.ids import PersonId
-from bot.roles import ROLE_TITLES
+from bot.roles import ROLE_TITLES, Role
 
 MAX_LIST = 40  # lines of a list shown at once; a phone screen scrolls, VK cuts at 4096 characters
 
@@ -152,23 +152,32 @@ def members_list(
 
 
 
+_ROLE_PLURALS = {Role.STUDENT: "ученики", Role.PARENT: "родители", Role.TEACHER: "учителя",
+                 Role.CLASS_TEACHER: "классный руководитель", Role.ADMINISTRATION: "администрация"}
+_SUMMARY_ORDER = [Role.STUDENT, Role.PARENT, Role.TEACHER, Role.CLASS_TEACHER, Role.ADMINISTRATION, Role.EXTRA_ADMIN,
+                  Role.ADMIN]
+SUMMARY_LIMIT = 3900  # one message on either messenger (VK 4096, MAX 4000)
+
+
 def school_summary(memberships: Sequence[Membership], sections: Sequence[ChatSection], names: Mapping[PersonId, str],
                    teachers: Mapping[str, str]) -> str:
-    """The whole school in /участники: per group how many of each role and the class teacher (a list of
-    2,000 names would not fit a message), then who sits in a chat without a membership, by name.
+    """The whole school in /участники: per group how many of each role and its class teacher (2,000 names
+    would not fit a message), then who sits in a chat without a membership, by name.
 
-    `teachers`: class label → how to show its class teacher."""
-    counts: dict[str, dict[str, int]] = {}
+    `teachers`: class label → the class teacher's name."""
+    counts: dict[str, dict[Role, int]] = {}
     for m in memberships:
         per_role = counts.setdefault(group_title(m.group), {})
-        per_role[ROLE_TITLES[m.role]] = per_role.get(ROLE_TITLES[m.role], 0) + 1
+        per_role[m.role] = per_role.get(m.role, 0) + 1
     people = len({m.person_id for m in memberships})
     lines = [f"Участники: вся школа — {people} чел. в {plural(len(counts), 'группе', 'группах', 'группах')}. "
              "Поимённо: /участники 5А"]
     for group, per_role in sorted(counts.items(), key=lambda item: _group_order(item[0])):
-        shown = ", ".join(f"{title} {n}" for title, n in sorted(per_role.items()))
-        teacher = f"; классный руководитель: {teachers[group]}" if group in teachers else ""
-        lines.append(f"• {group}: {shown}{teacher}")
+        shown = ", ".join(f"{_ROLE_PLURALS.get(role, ROLE_TITLES[role])} — {n}"
+                          for role, n in sorted(per_role.items(), key=lambda item: _SUMMARY_ORDER.index(item[0]))
+                          if role is not Role.CLASS_TEACHER)
+        teacher = f"; кл. руководитель {teachers[group]}" if group in teachers else ""
+        lines.append(f"• {group}: {shown or 'только классный руководитель'}{teacher}")
     if not counts:
         lines.append("Пока никто не числится.")
     for section in sections:
@@ -178,7 +187,20 @@ def school_summary(memberships: Sequence[Membership], sections: Sequence[ChatSec
             shown = ", ".join(names.get(i, "без имени") for i in section.strangers[:MAX_LIST])
             more = f" и ещё {len(section.strangers) - MAX_LIST}" if len(section.strangers) > MAX_LIST else ""
             lines.append(f"В чате «{section.binding.title()}» без членства: {shown}{more}")
-    return "\n".join(lines)
+    return _fit_lines(lines)
+
+
+def _fit_lines(lines: list[str]) -> str:
+    """Whole lines up to one message; what does not fit is pointed to by group."""
+    kept: list[str] = []
+    size = 0
+    for number, line in enumerate(lines):
+        if size + len(line) + 1 > SUMMARY_LIMIT - 80:
+            kept.append(f"…и ещё {len(lines) - number} строк: уточните группу, например /участники 5А")
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept)
 
 
 def _group_order(title: str) -> tuple[int, str]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.sandbox.emulator_execute import run_execute
 from bot.sandbox.emulator_methods import METHODS, receive_upload
 from bot.sandbox.emulator_params import Params
 from bot.sandbox.emulator_state import (
@@ -377,12 +378,15 @@ class VkEmulator:
             code = self._faults.take_fail(method)
             if code is not None:
                 raise VkApiError(code)
-            result = self._call(method, params)
+            if method == "execute":
+                result, errors = run_execute(self._state, params.get("code", ""), METHODS)
+            else:
+                result, errors = self._call(method, params), []
         except VkApiError as err:
             return _json(_error_body(err, method, params))
         if self._faults.take_drop(method):
             return _drop(request)
-        return _json({"response": result})
+        return _json({"response": result, **({"execute_errors": errors} if errors else {})})
 
     def _check_access(self, token: str | None, params: dict[str, str]) -> None:
         if not token:

@@ -40,8 +40,8 @@ async def test_the_whole_school_list_is_a_summary_and_names_strangers(world: San
     await people.add("5a-parents", STRANGER, by=CLASSTEACHER)
     await people.next_bot_message(ADMIN, "staff", predicate=lambda m: "без одобренной" in m.text)
     listed = await say(people, ADMIN, "/участники", "staff")
-    assert "Участники: вся школа" in listed.text and "• 5А: " in listed.text
-    assert "классный руководитель: Елена Соколова" in listed.text
+    assert "Участники: вся школа — 3 чел. в 1 группе" in listed.text
+    assert "• 5А: ученики — 1, родители — 1; кл. руководитель Елена Соколова" in listed.text
     strangers = next(line for line in listed.text.splitlines() if line.startswith("В чате «чат родителей 5А»"))
     assert "Игорь Незнакомов" in strangers and "в 1 группе" in listed.text
     await people.write(CLASSTEACHER, "/участники 5А")
