@@ -63,7 +63,7 @@ async def class_teacher(ctx: Context, args: ClassTeacherChange) -> None:
         return
     if previous is not None:
         before = s.link(await s.person(previous))
-        text = (f"Сейчас классный руководитель {args.school_class} — {before}. Назначить вместо него {shown}? "
+        text = (f"Сейчас классный руководитель {args.school_class} — {before}. Заменить на: {shown}? "
                 "Оба получат сообщение.")
         async with ctx.commit():
             await confirm.ask(ctx, kind=CLASS_TEACHER_KIND, text=text, choices=[("Заменить", None, "positive")],
