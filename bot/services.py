@@ -123,8 +123,8 @@ class Services:
         """Many people with names and roles: stored first (a few queries, however many people), then
         `known` profiles (a member list already told them), then the platforms in batches.
 
-        Names fetched for people the bot keeps records of are kept; strangers' names are shown, not
-        kept (the least that works)."""
+        Names fetched for people the bot keeps records of (or who hold a role, such as the order's
+        administrators) are kept; strangers' names are shown, not kept (the least that works)."""
         wanted = list(dict.fromkeys(ids))
         stored = await self.repos.people.people_many(wanted)
         admins = set(self.order_admins)
@@ -147,7 +147,7 @@ class Services:
                 log.info("profiles unavailable: %s", error.problem)
                 continue
             fetched.update({pid: p for pid, p in profiles.items() if p.name and pid in found})
-        keep = [(pid, p.name, p.gender) for pid, p in fetched.items() if pid in stored]
+        keep = [(pid, p.name, p.gender) for pid, p in fetched.items() if pid in stored or found[pid].roles]
         if keep:
             await self.repos.people.remember_many(keep, self.now())
         for pid, profile in fetched.items():

@@ -65,6 +65,11 @@ class ClassListRepo:
         """The pupil's own account, once their request was approved."""
         await self._db.execute("UPDATE class_lists SET person_id = ? WHERE id = ?", (person_id, pupil_id))
 
+    async def move_person(self, person_id: PersonId, school_class: SchoolClass) -> int:
+        """A pupil moved to another class on their own (/перевести id123 6Б)."""
+        return await self._db.execute("UPDATE class_lists SET class_label = ? WHERE person_id = ?",
+                                      (str(school_class), person_id))
+
     async def remove_person(self, person_id: PersonId) -> int:
         """A pupil who left the school leaves the list."""
         return await self._db.execute("DELETE FROM class_lists WHERE person_id = ?", (person_id,))

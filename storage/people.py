@@ -76,8 +76,10 @@ class PeopleRepo:
         async with self._db.transaction() as tx:
             for person, name, gender in profiles:
                 await tx.execute(
-                    "UPDATE people SET display_name = ?, gender = ?, updated_at = ? WHERE person_id = ?",
-                    (name, gender.value, iso(now), person))
+                    "INSERT INTO people (person_id, display_name, gender, created_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET "
+                    "display_name = excluded.display_name, gender = excluded.gender, updated_at = excluded.updated_at",
+                    (person, name, gender.value, iso(now), iso(now)))
 
     async def roles_of(self, person: PersonId) -> frozenset[Role]:
         rows = await self._db.fetch_all("SELECT role FROM person_roles WHERE person_id = ?", (person,))

@@ -39,6 +39,7 @@ async def test_a_class_list_import_keeps_account_links_of_pupils_who_stay_or_mov
     mine = {f.lookup.table: f.count for f in await PersonalDataRepo(db).collect(PETYA)}
     assert mine["class_lists"] == 1  # /моиданные shows a pupil their line of the list
     assert await repo.rename_class(C6A, SchoolClass(7, "А")) == 1
+    assert await repo.move_person(PETYA, C5A) == 1 and (await repo.of_person(PETYA))[0].school_class == C5A
     assert await repo.remove_person(PETYA) == 1 and await repo.everyone() == []
 
 

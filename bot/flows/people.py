@@ -169,6 +169,7 @@ async def move(ctx: Context, args: PersonAndClass | ClassTransfer) -> None:
     async with ctx.commit():
         await memberships.apply_changes(end=plan.end, start=plan.start, now=now,
                                         children=[(child, args.school_class) for child in plan.children])
+        await s.repos.classlists.move_person(person.id, args.school_class)  # their line of the class list follows
         for who, chats in leaving.items():
             ctx.owe(*(RemoveMember(chat=chat.id, person=who) for chat in chats))
         for who, chat_lines in lines.items():
