@@ -64,7 +64,7 @@ async def _unbound_warning(ctx: Context, args: InviteArgs) -> str:
     bindings = chats_for(args.role, group)
     bound = [b for b in bindings if [c for c in await s.repos.chats.find(b) if s.serves(c.id)]]
     if group.kind is GroupKind.SUBJECT and not bound and not is_known_subject(group.subject or "") \
-            and not any(m.group == group for m in await s.repos.memberships.in_group(group)):
+            and not await s.repos.memberships.in_group(group):
         raise BadCommand("unknown subject", text=(
             f"Не понял: «{group.subject}». Такой предметной группы нет: нет ни чата, ни учителя в ней. Если это "
             f"предмет, сначала привяжите его чат (/привязать {group}). {NATURAL_HINT}"))
