@@ -1,4 +1,5 @@
-"""The `schoolbot` command: run, sandbox, migrate, check-config, check, status, backup, restore."""
+"""The `schoolbot` command: run, sandbox, migrate, check-config, check, status, backup, restore,
+roster import."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import signal
 import sys
 from pathlib import Path
 
+from bot.classlist.cli import add_roster_commands
 from bot.config import Settings, load_settings
+from bot.consent import load_consent
 from bot.errors import ConfigError
 
 NO_TOKEN_MESSAGE = """\
@@ -48,6 +51,13 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     if registry_problems:
         print("Ошибки в файле реестра сервисов (registry file errors):", file=sys.stderr)
         for line in registry_problems:
+            print(f"  {line}", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        load_consent(settings.consent.path, settings.school.name)
+    except ConfigError as error:
+        print("Ошибка в тексте согласия (consent file error):", file=sys.stderr)
+        for line in error.lines:
             print(f"  {line}", file=sys.stderr)
         return EXIT_CONFIG
     warnings = []
@@ -159,6 +169,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         for line in error.lines:
             print(f"  {line}", file=sys.stderr)
         return EXIT_CONFIG
+    except ConfigError as error:  # e.g. the school's consent text (consent.path) cannot be used
+        print("\n".join(error.lines), file=sys.stderr)
+        return EXIT_CONFIG
     except KeyboardInterrupt:
         return 0
     return 0
@@ -236,6 +249,8 @@ def build_parser() -> argparse.ArgumentParser:
     check_config = sub.add_parser("check-config", help="проверить файл конфигурации")
     check_config.add_argument("path", nargs="?", help="путь к config.toml")
     check_config.set_defaults(func=cmd_check_config)
+
+    add_roster_commands(sub)
 
     check = sub.add_parser("check", help="проверить текст по правилам модерации (п. 4.5, 4.6)")
     check.add_argument("text", nargs="*")

@@ -238,6 +238,10 @@ class ServerConfig(_Section):
     port: int = Field(default=8080, ge=1, le=65535)
 
 
+class ConsentConfig(_Section):
+    path: Path | None = None  # the school's own consent text (UTF-8); None = the bundled template
+
+
 class LoggingConfig(_Section):
     level: str = "INFO"
     format: Literal["text", "json"] = "text"  # json: one JSON object a line, for a log collector
@@ -259,6 +263,7 @@ class Settings(BaseSettings):
     registry: RegistryConfig = Field(default_factory=RegistryConfig)
     reports: ReportsConfig = Field(default_factory=ReportsConfig)
     moderation: ModerationConfig = Field(default_factory=ModerationConfig)
+    consent: ConsentConfig = Field(default_factory=ConsentConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
     server: ServerConfig = Field(default_factory=ServerConfig)
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.classlist.fetch import FileFetcher
 from bot.config import Settings
+from bot.consent import ConsentText, load_consent
 from bot.membership.codes import WrongCodeThrottle
+from bot.membership.member_lists import MemberLists
 from bot.moderation.actions import Act, AuthorGroup, Policy
 from bot.moderation.check import ModerationChecker
 from bot.moderation.verdict import Label
@@ -57,8 +60,16 @@ class Features:
     registry: RegistryIndex
     code_throttle: WrongCodeThrottle
     """In memory: a restart forgiving a few mistyped codes is harmless."""
+    consent: ConsentText
+    """The consent text parents are shown before anything about a child is stored (152-ФЗ)."""
+    files: FileFetcher
+    """Downloads of attached files (class lists)."""
+    member_lists: MemberLists
+    """Bound chats' member lists as last read (in memory), kept current by join and leave events."""
 
     @classmethod
     def build(cls, config: Settings, moderation: ModerationRepo) -> Features:
         return cls(checker=CheckerHolder(config, moderation), policy=policy_from_config(config),
-                   registry=registry_index(config.registry.path), code_throttle=WrongCodeThrottle())
+                   registry=registry_index(config.registry.path), code_throttle=WrongCodeThrottle(),
+                   consent=load_consent(config.consent.path, config.school.name), files=FileFetcher(),
+                   member_lists=MemberLists())

@@ -1,7 +1,8 @@
 """Hourly upkeep: expired invitation links are annulled (3.2) and records past their retention
 period (bot/privacy.py) are erased, even when nobody writes to the bot for a while; handled
-updates and sent effects are forgotten after a week (they may quote what people wrote). Every
-erasure leaves a destruction record (storage/retention.py, 152-ФЗ)."""
+updates and sent effects are forgotten after a week (they may quote what people wrote), and so are
+questions nobody answered (a staged class list holds pupils' names). Every erasure leaves a
+destruction record (storage/retention.py, 152-ФЗ)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from bot.delivery import rights_missing_text
+from bot.member_lists import refresh_member_lists
 from bot.port.effects import Send
 from bot.port.gateway import GatewayError
 from bot.rights import RIGHTS_NOTICE, missing_rights
@@ -34,6 +36,7 @@ async def tidy_once(services: Services) -> dict[str, int]:
         "moderation_erased": sum(purged.get(table, 0) for table in moderation),
         "updates_forgotten": purged.get("inbox", 0),
         "effects_forgotten": purged.get("outbox", 0),
+        "questions_forgotten": purged.get("staged_actions", 0),
     }
 
 
@@ -66,6 +69,7 @@ async def tidy_forever(services: Services, wake_outbox: Callable[[], None], inte
         try:
             done = await tidy_once(services)
             done["rights_notices"] = await check_rights(services)
+            await refresh_member_lists(services)
             if done["rights_notices"]:
                 wake_outbox()
             if any(done.values()):

@@ -20,6 +20,7 @@ CLOSED_REPORTS_DAYS = 90  # enforced hourly by bot.housekeeping (and before /м�
 MODERATION_RECORDS_DAYS = 180  # enforced hourly by bot.housekeeping
 SENT_RECORDS_DAYS = 30  # long enough for a request card to be edited when it is decided
 DELIVERY_RECORDS_DAYS = 7  # handled updates' keys and sent messages' records (the texts are erased on handling)
+STAGED_DAYS = 7  # questions awaiting «Применить»/«Отмена» (a staged class list holds pupils' names)
 MESSAGE_LIMIT = 4000  # the shorter of the platforms' limits (VK 4096, MAX 4000)
 ROWS_SHOWN = 10  # per kind of data in /моиданные: a phone screen, not a database dump
 _VALUE_LIMIT = 60
@@ -55,6 +56,15 @@ RETENTION: tuple[Retention, ...] = (
               period=_WHILE_AT_SCHOOL),
     Retention(key="children", what="имя ребёнка и класс — как вы их указали", erasable=True, period=_WHILE_AT_SCHOOL),
     Retention(key="join_requests", what="заявки на вступление", erasable=True, period=_WHILE_AT_SCHOOL),
+    Retention(key="consents", what="ваше согласие на обработку данных ребёнка: редакция текста, когда дано и "
+              "когда отозвано", erasable=True, period=_WHILE_AT_SCHOOL),
+    Retention(key="class_lists", what="список класса из электронного журнала: фамилия, имя, отчество и дата "
+              "рождения ученика, а у подключившегося ученика — его учётная запись", erasable=True,
+              period="пока ученик учится в школе; стирается при выпуске (/выпуск), выбытии (/исключить) или "
+                     "загрузке нового списка без него"),
+    Retention(key="staged_actions", what="изменения, ждущие подтверждения кнопкой (например, загруженный список "
+              "класса)", erasable=False,
+              period=f"до нажатия «Применить» или «Отмена», не дольше {STAGED_DAYS} дней"),
     Retention(key="class_teachers", what="классное руководство и проверка статуса учителя", erasable=True,
               period="пока действует решение администратора"),
     Retention(key="warnings", what="предупреждения за нарушение правил общения и их обжалования", erasable=True,
@@ -195,6 +205,8 @@ TABLE_TITLES: Mapping[str, str] = {
     "appeals": "Обжалования предупреждений",
     "moderation_alerts": "Дни, когда администрации сообщено о превышении порога предупреждений",
     "sent_messages": "Сообщения бота вам (только отметки, без текста)",
+    "consents": "Согласие на обработку данных ребёнка",
+    "class_lists": "Вы в списке класса",
 }
 COLUMN_LABELS: Mapping[str, str] = {
     "display_name": "имя", "role": "роль", "granted_at": "с", "granted_by": "выдал", "created_at": "создано",
@@ -206,6 +218,8 @@ COLUMN_LABELS: Mapping[str, str] = {
     "decided_at": "решено", "decided_by": "решил", "verified_at": "проверено", "verified_by": "проверил",
     "assigned_at": "назначено", "assigned_by": "назначил", "at": "когда", "event_id": "запись модерации",
     "warning_id": "предупреждение", "edited": "исправлено",
+    "version": "редакция", "agreed_at": "согласие дано", "withdrawn_at": "отозвано", "surname": "фамилия",
+    "name": "имя", "patronymic": "отчество", "birth_date": "дата рождения", "added_at": "внесено",
 }
 _VALUE_WORDS: Mapping[str, str] = {
     **{role.value: title for role, title in ROLE_TITLES.items()},

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config import Settings
 from bot.features import Features
 from bot.people import Person
-from bot.port.gateway import Gateway, GatewayError
+from bot.port.gateway import Gateway, GatewayError, Profile
 from bot.port.ids import PersonId, Platform, Where, is_qualified, platform_of, raw_id
 from bot.roles import Role
 from storage.audit import AuditLog
 from storage.backup import BackupLog
 from storage.chats import ChatsRepo
+from storage.classlist import ClassListRepo
+from storage.consents import ConsentsRepo
 from storage.db import Database
 from storage.destruction import DestructionLog
 from storage.inbox import Inbox
@@ -33,6 +35,7 @@ from storage.people import PeopleRepo
 from storage.personal_data import PersonalDataRepo
 from storage.reports import ReportsRepo
 from storage.retention import RetentionPurge
+from storage.staged import StagedRepo
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +62,9 @@ class Repos:
     retention: RetentionPurge
     destruction: DestructionLog
     backups: BackupLog
+    classlists: ClassListRepo
+    staged: StagedRepo
+    consents: ConsentsRepo
 
     @classmethod
     def over(cls, db: Database) -> Repos:
@@ -67,6 +73,7 @@ class Repos:
             requests=JoinRequestsRepo(db), memberships=MembershipsRepo(db), moderation=ModerationRepo(db),
             reports=ReportsRepo(db), personal_data=PersonalDataRepo(db), inbox=Inbox(db), outbox=Outbox(db),
             retention=RetentionPurge(db), destruction=DestructionLog(db), backups=BackupLog(db),
+            classlists=ClassListRepo(db), staged=StagedRepo(db), consents=ConsentsRepo(db),
         )
 
 
@@ -118,13 +125,27 @@ class Services:
         """`actor` with a display name: for cards, lists and staff messages that show who."""
         return (await self.people([person_id]))[person_id]
 
-    async def people(self, ids: Iterable[PersonId]) -> dict[PersonId, Person]:
-        """Many people with names: stored names first, the rest from the platforms in batches."""
+    async def people(self, ids: Iterable[PersonId],
+                     known: Mapping[PersonId, Profile] | None = None) -> dict[PersonId, Person]:
+        """Many people with names and roles: stored first (a few queries, however many people), then
+        `known` profiles (a member list already told them), then the platforms in batches.
+
+        Names fetched for people the bot keeps records of (or who hold a role, such as the order's
+        administrators) are kept; strangers' names are shown, not kept (the least that works)."""
         wanted = list(dict.fromkeys(ids))
-        found = {pid: await self.actor(pid) for pid in wanted}
+        stored = await self.repos.people.people_many(wanted)
+        admins = set(self.order_admins)
+        found: dict[PersonId, Person] = {}
+        for pid in wanted:
+            person = stored.get(pid) or Person(id=pid)
+            if pid in admins:
+                person = replace(person, roles=person.roles | {Role.ADMIN})
+            found[pid] = person
         missing = [pid for pid, p in found.items() if not p.display_name and self.serves(pid)]
-        for platform in {platform_of(pid) for pid in missing}:
-            batch = [pid for pid in missing if platform_of(pid) == platform]
+        given = known or {}
+        fetched: dict[PersonId, Profile] = {pid: given[pid] for pid in missing if pid in given and given[pid].name}
+        for platform in sorted({platform_of(pid) for pid in missing if pid not in fetched}):
+            batch = [pid for pid in missing if pid not in fetched and platform_of(pid) == platform]
             if self.transaction_open():
                 raise RuntimeError("a platform call inside a database transaction")
             try:
@@ -132,14 +153,12 @@ class Services:
             except GatewayError as error:  # names are cosmetic: never fail a command on them
                 log.info("profiles unavailable: %s", error.problem)
                 continue
-            known = await self.repos.people.names(batch)
-            for pid, profile in profiles.items():
-                if not profile.name or pid not in found:
-                    continue
-                old = found[pid]
-                if pid in known or old.roles:  # strangers' names are shown, not kept (the least that works)
-                    await self.repos.people.remember(pid, profile.name, self.now(), profile.gender)
-                found[pid] = Person(id=pid, display_name=profile.name, gender=profile.gender, roles=old.roles)
+            fetched.update({pid: p for pid, p in profiles.items() if p.name and pid in found})
+        keep = [(pid, p.name, p.gender) for pid, p in fetched.items() if pid in stored or found[pid].roles]
+        if keep:
+            await self.repos.people.remember_many(keep, self.now())
+        for pid, profile in fetched.items():
+            found[pid] = replace(found[pid], display_name=profile.name, gender=profile.gender)
         return found
 
     def link(self, person: Person) -> str:
@@ -152,9 +171,10 @@ class Services:
         """How staff name this person in a command: «id123», or «max:123» when two messengers run."""
         return f"id{raw_id(person_id)}" if len(self.gateways) == 1 else str(person_id)
 
-    async def labels(self, ids: Iterable[PersonId]) -> dict[PersonId, str]:
+    async def labels(self, ids: Iterable[PersonId],
+                     known: Mapping[PersonId, Profile] | None = None) -> dict[PersonId, str]:
         """Profile links of many people, for lists and cards."""
-        return {pid: self.link(p) for pid, p in (await self.people(ids)).items()}
+        return {pid: self.link(p) for pid, p in (await self.people(ids, known)).items()}
 
     async def staff_places(self) -> list[Where]:
         """Where staff notices go: every bound staff room; without one, the order's administrators' DMs."""

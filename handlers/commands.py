@@ -5,7 +5,21 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.flows import binding, help, invites, joining, moderation_admin, mydata, people, reports, requests
+from bot.flows import (
+    binding,
+    classlist,
+    consent,
+    help,
+    invites,
+    joining,
+    members,
+    moderation_admin,
+    mydata,
+    people,
+    reports,
+    requests,
+    school_year,
+)
 from bot.flows.context import Context
 from bot.flows.destruction import show_destruction_log
 
@@ -23,7 +37,11 @@ FLOWS: dict[str, Flow] = {
     "appeal": moderation_admin.appeal,
     "mydata": mydata.show_mydata,
     "forget": mydata.forget,
+    "withdraw_consent": consent.withdraw,
     "bind": binding.bind,
+    "chats": binding.list_chats,
+    "unbind": binding.unbind,
+    "classlist": classlist.class_list,
     "invite": invites.invite,
     "invites": invites.list_invites,
     "revoke": invites.revoke,
@@ -35,8 +53,9 @@ FLOWS: dict[str, Flow] = {
     "classteacher": people.class_teacher,
     "admin": people.admin,
     "move": people.move,
+    "graduate": school_year.graduate,
     "remove": people.remove,
-    "members": people.members,
+    "members": members.members,
     "warns": moderation_admin.warnings_of,
     "pardon": moderation_admin.pardon,
     "modlog": moderation_admin.modlog,

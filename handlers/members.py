@@ -12,7 +12,7 @@ async def on_member_joined(ctx: Context, event: MemberJoined) -> None:
 
 
 async def on_member_left(ctx: Context, event: MemberLeft) -> None:
-    """Nothing to decide yet: memberships end through the staff's commands, not by leaving a chat."""
+    await roster.member_left(ctx, event)
 
 
 async def on_bot_added(ctx: Context, event: BotAdded) -> None:

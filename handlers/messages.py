@@ -22,7 +22,7 @@ async def on_message(ctx: Context, message: MessageIn) -> None:
     if message.edited:  # an edit is only checked again, never re-run as a command
         await moderation.moderate(ctx, message)
         return
-    command = parse_command(message.text)
+    command = _two_word_name(parse_command(message.text))
     spec = command_named(command.name) if command is not None else None
     if command is not None and spec is not None:
         await run_command(ctx, spec, _input(ctx, message, command))
@@ -35,6 +35,19 @@ async def on_message(ctx: Context, message: MessageIn) -> None:
         await help.unknown_command(ctx, command.name)
         return
     await conversation(ctx, message)
+
+
+def _two_word_name(command: Command | None) -> Command | None:
+    """«/отозвать согласие» is /отозвать_согласие: a command whose name is two words, typed with a space."""
+    if command is None or not command.args:
+        return command
+    first, _, rest = command.args.partition(" ")
+    joined = f"{command.name}_{first.lower().replace('ё', 'е')}"
+    if command_named(joined) is None:
+        return command
+    raw_rest = command.raw_args.lstrip()[len(first):]
+    return Command(name=joined, args=rest.strip(), raw_args=raw_rest,
+                   args_offset=command.args_offset + len(command.raw_args) - len(raw_rest))
 
 
 def _input(ctx: Context, message: MessageIn, command: Command) -> CommandInput:

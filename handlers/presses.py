@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from bot.buttons import STALE_BUTTON, parse_payload
 from bot.errors import PermissionDenied
-from bot.flows import moderation_admin, mydata, requests
+from bot.flows import confirm, moderation_admin, mydata, requests
 from bot.flows.context import Context
 from bot.port.events import ButtonPress
 from bot.port.ids import PersonId
 from bot.roles import Action, may
+from handlers.confirmations import on_staged
 
 
 async def on_press(ctx: Context, press: ButtonPress) -> None:
@@ -38,5 +39,7 @@ async def on_press(ctx: Context, press: ButtonPress) -> None:
             await mydata.confirm_forget_own(ctx, payload.who)
         case mydata.FORGET_USER if payload.who is not None:
             await mydata.confirm_forget_other(ctx, PersonId(payload.who))
+        case confirm.YES | confirm.NO:
+            await on_staged(ctx, payload.id, yes=payload.a == confirm.YES, word=payload.w)
         case _:
             ctx.answer(STALE_BUTTON)

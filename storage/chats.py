@@ -72,7 +72,40 @@ class ChatsRepo:
         rows = await self._db.fetch_all("SELECT * FROM chats ORDER BY purpose, class_label, subject, platform")
         return [_to_chat(row) for row in rows]
 
+    async def unbind(self, chat: ChatId) -> bool:
+        return await self._db.execute("DELETE FROM chats WHERE chat_id = ?", (chat,)) > 0
+
+    async def of_class(self, class_label: str) -> list[BoundChat]:
+        """Every chat bound to a class: its students', parents' and subject chats."""
+        rows = await self._db.fetch_all("SELECT * FROM chats WHERE class_label = ? ORDER BY purpose, platform",
+                                        (class_label,))
+        return [_to_chat(row) for row in rows]
+
+    async def rename_class(self, old: str, new: str) -> int:
+        """The class moved up a year and its chats go with it (5А → 6А)."""
+        return await self._db.execute("UPDATE chats SET class_label = ? WHERE class_label = ?", (new, old))
+
+    async def unbind_class(self, class_label: str) -> int:
+        return await self._db.execute("DELETE FROM chats WHERE class_label = ?", (class_label,))
+
     # --- chats the bot is in (MAX tells only through bot_added) ----------------------------
+    async def titles(self) -> dict[ChatId, str]:
+        rows = await self._db.fetch_all("SELECT chat_id, title FROM known_chats WHERE title != ''")
+        return {ChatId(r["chat_id"]): str(r["title"]) for r in rows}
+
+    async def remember_title(self, chat: ChatId, title: str, now: datetime) -> None:
+        """A title read from the platform (VK tells the bot's chats only when asked)."""
+        await self._db.execute(
+            "INSERT INTO known_chats (chat_id, title, added_at) VALUES (?, ?, ?) ON CONFLICT (chat_id) "
+            "DO UPDATE SET title = excluded.title", (chat, title, iso(now)))
+
+    async def known_unbound(self) -> list[ChatId]:
+        """Chats the bot was added to and is still in, not bound to anything."""
+        rows = await self._db.fetch_all(
+            "SELECT chat_id FROM known_chats WHERE removed_at IS NULL AND chat_id NOT IN (SELECT chat_id FROM chats) "
+            "ORDER BY added_at")
+        return [ChatId(r["chat_id"]) for r in rows]
+
     async def bot_added(self, chat: ChatId, title: str, now: datetime) -> None:
         await self._db.execute(
             "INSERT INTO known_chats (chat_id, title, added_at) VALUES (?, ?, ?) ON CONFLICT (chat_id) "

@@ -137,3 +137,23 @@ class InvitesRepo:
                 if await save_transition(tx, invite, annulled, by=by, now=now):
                     revoked.append(annulled)
         return revoked
+
+    async def revoke_for_class(self, class_label: str, by: PersonId, now: datetime) -> list[Invite]:
+        """A class moved or graduated: links into it would lead to a class that is gone."""
+        await self.expire_due(now)
+        revoked = []
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch_all("SELECT * FROM invites WHERE state = 'active' AND class_label = ?",
+                                      (class_label,))
+            for row in rows:
+                invite = _invite(row)
+                annulled = revoke(invite)
+                if await save_transition(tx, invite, annulled, by=by, now=now):
+                    revoked.append(annulled)
+        return revoked
+
+    async def live_for_class(self, class_label: str, now: datetime) -> list[Invite]:
+        rows = await self._db.fetch_all(
+            "SELECT * FROM invites WHERE state = 'active' AND class_label = ? AND expires_at > ?",
+            (class_label, iso(now)))
+        return [_invite(r) for r in rows]

@@ -157,3 +157,8 @@ class JoinRequestsRepo:
             f"SELECT * FROM join_requests WHERE state = 'approved' AND id IN ({marks}) ORDER BY id", ids
         )
         return [_request(r) for r in rows]
+
+    async def erase_parent_requests(self, person_id: PersonId) -> int:
+        """A withdrawn consent: the parent's requests name the child, so they go (the audit log stays)."""
+        return await self._db.execute("DELETE FROM join_requests WHERE person_id = ? AND role = 'parent'",
+                                      (person_id,))

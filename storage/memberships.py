@@ -147,11 +147,96 @@ class MembershipsRepo:
         )
         return [_child(r) for r in rows]
 
+    async def children_by_ids(self, ids: Iterable[int]) -> list[Child]:
+        wanted = list(ids)
+        if not wanted:
+            return []
+        rows = await self._db.fetch_all(
+            f"SELECT * FROM children WHERE id IN ({','.join('?' * len(wanted))}) AND ended IS NULL ORDER BY id", wanted)
+        return [_child(r) for r in rows]
+
     async def children_in(self, school_class: SchoolClass) -> list[Child]:
         rows = await self._db.fetch_all(
             "SELECT * FROM children WHERE class_label = ? AND ended IS NULL ORDER BY id", (str(school_class),)
         )
         return [_child(r) for r in rows]
+
+    async def erase_children_of(self, parent_id: PersonId) -> int:
+        """A withdrawn consent: every record of the parent's children is erased, not just ended."""
+        return await self._db.execute("DELETE FROM children WHERE parent_id = ?", (parent_id,))
+
+    async def end_children(self, ids: Iterable[int], now: datetime) -> int:
+        ended = 0
+        async with self._db.transaction() as tx:
+            for child_id in ids:
+                ended += await tx.execute("UPDATE children SET ended = ? WHERE id = ? AND ended IS NULL",
+                                          (iso(now), child_id))
+        return ended
+
+    async def end_role(self, person_id: PersonId, role: Role, now: datetime) -> list[Membership]:
+        """End every live membership of the person in this role; returns what ended."""
+        ended = [m for m in await self.of_person(person_id) if m.role is role]
+        await self._db.execute("UPDATE memberships SET ended = ? WHERE person_id = ? AND role = ? AND ended IS NULL",
+                               (iso(now), person_id, role.value))
+        return ended
+
+    async def end_one(self, person_id: PersonId, role: Role, group: Group, now: datetime) -> int:
+        async with self._db.transaction() as tx:
+            return await end_membership(tx, person_id, role, group, now)
+
+    # --- a whole class ------------------------------------------------------------------------
+    async def of_class(self, school_class: SchoolClass) -> list[Membership]:
+        """Live memberships in the class and in its subject groups."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM memberships WHERE class_label = ? AND ended IS NULL ORDER BY id", (str(school_class),))
+        return [_membership(r) for r in rows]
+
+    async def transfer_class(self, old: SchoolClass, new: SchoolClass, now: datetime) -> int:
+        """Everyone of `old` (its subject groups too) into `new`, on the record: the old memberships end,
+        new ones start; parents' children records and the class leadership follow."""
+        moved = 0
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch_all("SELECT * FROM memberships WHERE class_label = ? AND ended IS NULL",
+                                      (str(old),))
+            for row in rows:
+                m = _membership(row)
+                group = Group(kind=m.group.kind, school_class=new, subject=m.group.subject)
+                await end_membership(tx, m.person_id, m.role, m.group, now)
+                await start_membership(tx, m.person_id, m.role, group, now)
+                moved += 1
+            for row in await tx.fetch_all("SELECT * FROM children WHERE class_label = ? AND ended IS NULL",
+                                          (str(old),)):
+                await tx.execute("UPDATE children SET ended = ? WHERE id = ?", (iso(now), row["id"]))
+                await add_child(tx, PersonId(row["parent_id"]), row["child_name"], new, now)
+            await tx.execute("UPDATE class_teachers SET class_label = ? WHERE class_label = ?", (str(new), str(old)))
+        return moved
+
+    async def end_class(self, school_class: SchoolClass, now: datetime) -> list[Membership]:
+        """A class graduates: every membership in it and its subject groups, its children records and its
+        class leadership end. Returns the memberships that ended."""
+        ended = await self.of_class(school_class)
+        async with self._db.transaction() as tx:
+            await tx.execute("UPDATE memberships SET ended = ? WHERE class_label = ? AND ended IS NULL",
+                             (iso(now), str(school_class)))
+            await tx.execute("UPDATE children SET ended = ? WHERE class_label = ? AND ended IS NULL",
+                             (iso(now), str(school_class)))
+            await tx.execute("DELETE FROM class_teachers WHERE class_label = ?", (str(school_class),))
+        return ended
+
+    async def drop_idle_roles(self, people: Iterable[PersonId], roles: Iterable[Role]) -> int:
+        """Roles nobody holds a live membership for any more (a graduate is no longer «ученик»)."""
+        dropped = 0
+        wanted = list(roles)
+        async with self._db.transaction() as tx:
+            for person in dict.fromkeys(people):
+                for role in wanted:
+                    live = await tx.fetch_one(
+                        "SELECT 1 FROM memberships WHERE person_id = ? AND role = ? AND ended IS NULL LIMIT 1",
+                        (person, role.value))
+                    if live is None:
+                        dropped += await tx.execute("DELETE FROM person_roles WHERE person_id = ? AND role = ?",
+                                                    (person, role.value))
+        return dropped
 
     # --- class teachers -------------------------------------------------------------------
     async def set_class_teacher(self, school_class: SchoolClass, person_id: PersonId, by: PersonId, now: datetime) -> PersonId | None:
@@ -170,6 +255,21 @@ class MembershipsRepo:
             if previous is not None:
                 await end_membership(tx, previous, Role.CLASS_TEACHER, Group.of_class(school_class), now)
         return previous
+
+    async def unset_class_teacher(self, school_class: SchoolClass, now: datetime) -> PersonId | None:
+        """The class has no class teacher any more; returns who it was."""
+        async with self._db.transaction() as tx:
+            row = await tx.fetch_one("SELECT person_id FROM class_teachers WHERE class_label = ?", (str(school_class),))
+            if row is None:
+                return None
+            previous = PersonId(row["person_id"])
+            await tx.execute("DELETE FROM class_teachers WHERE class_label = ?", (str(school_class),))
+            await end_membership(tx, previous, Role.CLASS_TEACHER, Group.of_class(school_class), now)
+        return previous
+
+    async def all_class_teachers(self) -> dict[SchoolClass, PersonId]:
+        rows = await self._db.fetch_all("SELECT class_label, person_id FROM class_teachers")
+        return {parse_class(r["class_label"]): PersonId(r["person_id"]) for r in rows}
 
     async def class_teacher(self, school_class: SchoolClass) -> PersonId | None:
         row = await self._db.fetch_one("SELECT person_id FROM class_teachers WHERE class_label = ?", (str(school_class),))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from bot.people import Person
@@ -48,6 +49,38 @@ class PeopleRepo:
             for r in rows
         }
 
+    async def roles_of_many(self, people: Iterable[PersonId]) -> dict[PersonId, frozenset[Role]]:
+        """Everyone's roles (from the database; empty for the unknown) in a few queries, whatever the count."""
+        wanted = list(dict.fromkeys(people))
+        found: dict[PersonId, set[Role]] = {pid: set() for pid in wanted}
+        for chunk in _chunks(wanted):
+            marks = ",".join("?" * len(chunk))
+            rows = await self._db.fetch_all(f"SELECT person_id, role FROM person_roles WHERE person_id IN ({marks})",
+                                            chunk)
+            for row in rows:
+                found[PersonId(row["person_id"])].add(Role(row["role"]))
+        return {pid: frozenset(roles) for pid, roles in found.items()}
+
+    async def people_many(self, people: Iterable[PersonId]) -> dict[PersonId, Person]:
+        """The stored people among `people` with their names and roles, in a few queries."""
+        wanted = list(dict.fromkeys(people))
+        stored: dict[PersonId, Person] = {}
+        for chunk in _chunks(wanted):
+            stored.update(await self.names(chunk))
+        roles = await self.roles_of_many(stored)
+        return {pid: Person(id=pid, display_name=p.display_name, gender=p.gender, roles=roles[pid])
+                for pid, p in stored.items()}
+
+    async def remember_many(self, profiles: Iterable[tuple[PersonId, str, Gender]], now: datetime) -> None:
+        """Names fetched from the platform, kept in one transaction (a list of 2,000 is one write)."""
+        async with self._db.transaction() as tx:
+            for person, name, gender in profiles:
+                await tx.execute(
+                    "INSERT INTO people (person_id, display_name, gender, created_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET "
+                    "display_name = excluded.display_name, gender = excluded.gender, updated_at = excluded.updated_at",
+                    (person, name, gender.value, iso(now), iso(now)))
+
     async def roles_of(self, person: PersonId) -> frozenset[Role]:
         rows = await self._db.fetch_all("SELECT role FROM person_roles WHERE person_id = ?", (person,))
         return frozenset(Role(row["role"]) for row in rows)
@@ -83,3 +116,10 @@ class PeopleRepo:
         rows = await self._db.fetch_all("SELECT person_id FROM person_roles WHERE role = ? ORDER BY person_id",
                                         (role.value,))
         return [PersonId(r["person_id"]) for r in rows]
+
+
+_CHUNK = 500  # SQLite's bound-parameter limit is far above this; chunks keep statements small
+
+
+def _chunks(items: Sequence[PersonId]) -> list[list[PersonId]]:
+    return [list(items[i:i + _CHUNK]) for i in range(0, len(items), _CHUNK)]

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.destruction import Reason, retention_basis
-from bot.privacy import CLOSED_REPORTS_DAYS, DELIVERY_RECORDS_DAYS, MODERATION_RECORDS_DAYS, SENT_RECORDS_DAYS
+from bot.privacy import (
+    CLOSED_REPORTS_DAYS,
+    DELIVERY_RECORDS_DAYS,
+    MODERATION_RECORDS_DAYS,
+    SENT_RECORDS_DAYS,
+    STAGED_DAYS,
+)
 from storage.db import Database
 from storage.destruction import DestructionLog
 from storage.times import iso
@@ -51,6 +57,7 @@ RULES: tuple[PurgeRule, ...] = (
     PurgeRule(kind="inbox", due="state != 'pending' AND handled_at < ?", days=DELIVERY_RECORDS_DAYS),
     PurgeRule(kind="outbox", due="state != 'pending' AND done_at < ?", days=DELIVERY_RECORDS_DAYS),
     PurgeRule(kind="sent_messages", due="sent_at < ?", days=SENT_RECORDS_DAYS),
+    PurgeRule(kind="staged_actions", due="created_at < ?", days=STAGED_DAYS),
 )
 
 

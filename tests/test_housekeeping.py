@@ -17,7 +17,7 @@ NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 ADMIN, AUTHOR = PersonId("vk:1"), PersonId("vk:7")
 CHAT = ChatId("vk:2000000001")
 NOTHING_DONE = {"invites_expired": 0, "reports_erased": 0, "moderation_erased": 0,
-                "updates_forgotten": 0, "effects_forgotten": 0}
+                "updates_forgotten": 0, "effects_forgotten": 0, "questions_forgotten": 0}
 
 
 def services_over(db: Database) -> Services:
@@ -51,11 +51,15 @@ async def test_tidy_once_expires_links_and_erases_old_records(db: Database) -> N
     sent, queued = await repos.outbox.add([Send(to=AUTHOR, text="привет"), Send(to=CHAT, text="ещё в очереди")],
                                           ten_days_ago)
     await repos.outbox.mark_sent(sent, ten_days_ago)
+    # a class list staged and never confirmed holds pupils' names: gone after a week
+    forgotten = await repos.staged.stage("classlist", ADMIN, {"rows": [{"surname": "Иванов"}]}, ten_days_ago)
+    fresh = await repos.staged.stage("classlist", ADMIN, {"rows": []}, NOW - timedelta(days=1))
 
     done = await tidy_once(services)
 
     assert done == {"invites_expired": 1, "reports_erased": 1, "moderation_erased": 1,
-                    "updates_forgotten": 1, "effects_forgotten": 1}
+                    "updates_forgotten": 1, "effects_forgotten": 1, "questions_forgotten": 1}
+    assert await repos.staged.get(forgotten) is None and await repos.staged.get(fresh) is not None
     assert await repos.invites.live(NOW) == []
     assert await repos.reports.get(closed.id) is None and await repos.reports.get(still_open.id) is not None
     assert [item.id for item in await repos.inbox.pending()] == [still_pending.id]

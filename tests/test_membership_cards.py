@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.chats import ChatBinding, ChatPurpose
 from bot.membership.cards import (
@@ -57,7 +58,10 @@ def test_invite_reply_has_the_link_and_the_code() -> None:
     assert "ВКонтакте: https://vk.me/" in both and "MAX: https://max.ru/school56_bot?start=ABCD-EFGH" in both
     assert "30" in text and "через 7 дн." in text
     listed = invites_list([invite], NOW + timedelta(days=1))
-    assert "ABCD-EFGH: ученик, 5А, использований 0/30, через 6 дн." in listed
+    assert "ABCD-EFGH: ученик, 5А, использований 0/30, действует до 08.09, 08:00 (через 6 дн.)" in listed
+    moscow = invite_created(invite, [("ВКонтакте", "https://vk.me/school56?ref=ABCD-EFGH")], NOW,
+                            ZoneInfo("Europe/Moscow"))
+    assert "действует до 08.09, 11:00" in moscow  # the school's time zone, as people read the clock
 
 
 def test_empty_lists_say_so() -> None:

@@ -95,7 +95,11 @@ def test_strangers_lists_only_those_without_business() -> None:
 def test_names_match_in_any_order_and_case() -> None:
     assert same_name("Иванов Петя", "петя иванов")
     assert same_name("Семёнова Аня", "Семенова Аня")
-    assert not same_name("Иванов Петя", "Иванов Пётр Сергеевич")
+    # issue 11: a parent's «Петя» is the journal's «Пётр», a typo is forgiven; a sister is not her brother
+    assert same_name("Иванов Петя", "Иванов Пётр Сергеевич")
+    assert same_name("Ивонов Петя", "Пётр Иванов")
+    assert not same_name("Иванов Петя", "Иванова Катя")
+    assert not same_name("Иванов Петя", "Иванова Петя")
     assert not same_name("", "")
 
 

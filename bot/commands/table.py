@@ -16,7 +16,7 @@ from bot.commands.spec import CommandInput, CommandSpec, HelpLine
 from bot.destruction import parse_days
 from bot.errors import BadCommand
 from bot.membership.commands import parse_code_arg, parse_invite_args, parse_reject_args, parse_request_id
-from bot.membership.groups import CLASS_EXAMPLE, Group, SchoolClass, parse_class, parse_group
+from bot.membership.groups import CLASS_EXAMPLE, Group, SchoolClass, parse_class, parse_group, split_class
 from bot.membership.users import take_user
 from bot.places import EVERYWHERE, GROUP_PLACES, Place
 from bot.port.ids import PersonId
@@ -30,11 +30,19 @@ INVITE_DESK = frozenset({Place.DM, Place.STAFF})
 
 ADMINS_ONLY = "Извините, эта команда доступна только администраторам школы (п. 3.2 Положения)."
 MODERATORS_ONLY = "Извините, эта команда доступна только администраторам школы (п. 4.5–4.6, 3.2 Положения)."
+WARNINGS_OWNERS = ("Извините, предупреждения смотрят и снимают администраторы школы, а классные руководители — "
+                   "у учеников своего класса (п. 4.5–4.6, 3.3 Положения).")
 
 VERIFY_USAGE = "Формат: /подтвердить <пользователь>"
-CLASSTEACHER_USAGE = "Формат: /классрук <пользователь> <класс>, например: /классрук id123 5А"
+CLASSTEACHER_USAGE = ("Формат: /классрук <пользователь> <класс>, например: /классрук id123 5А; снять: "
+                      "/классрук убрать 5А")
 ADMIN_USAGE = "Формат: /админ добавить|убрать <пользователь>"
-MOVE_USAGE = "Формат: /перевести <ученик> <класс>, например: /перевести id123 6Б"
+MOVE_USAGE = ("Формат: /перевести <ученик> <класс>, например: /перевести id123 6Б; весь класс: "
+              "/перевести класс 5А 6А")
+TRANSFER_USAGE = "Формат: /перевести класс 5А 6А — весь класс с родителями и чатами, после подтверждения."
+GRADUATE_USAGE = "Формат: /выпуск 11А — выпустить класс (после подтверждения)."
+CLASSLIST_USAGE = ("Формат: /список 5А — список класса и кто подключён; чтобы загрузить список из журнала, "
+                   "прикрепите к этой команде CSV-файл.")
 REMOVE_USAGE = "Формат: /исключить <пользователь>"
 WARNS_USAGE = "Формат: /предупреждения <пользователь>, например: /предупреждения id123 (или ответом на сообщение)."
 PARDON_USAGE = "Формат: /простить <пользователь> — снимает последнее предупреждение."
@@ -63,6 +71,21 @@ class Revoke:
 class PersonAndClass:
     person: PersonId
     school_class: SchoolClass
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClassTeacherChange:
+    school_class: SchoolClass
+    person: PersonId | None
+    """None: the class is left without a class teacher (/классрук убрать 5А)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClassTransfer:
+    """/перевести класс 5А 6А: a whole class moves up a year (or is renamed)."""
+
+    old: SchoolClass
+    new: SchoolClass
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,6 +118,45 @@ def _person_and_class(usage: str) -> Callable[[CommandInput], PersonAndClass]:
         if not rest:
             raise BadCommand("no class", text=f"{usage}\n{CLASS_EXAMPLE}")
         return PersonAndClass(person=person, school_class=parse_class(rest))
+
+    return parse
+
+
+def _class_teacher_change(given: CommandInput) -> ClassTeacherChange:
+    verb, _, rest = given.args.partition(" ")
+    if fold(verb) in _DROP:
+        if not rest.strip():
+            raise BadCommand("no class", text=f"{CLASSTEACHER_USAGE}\n{CLASS_EXAMPLE}")
+        return ClassTeacherChange(school_class=parse_class(rest), person=None)
+    both = _person_and_class(CLASSTEACHER_USAGE)(given)
+    return ClassTeacherChange(school_class=both.school_class, person=both.person)
+
+
+def _two_classes(text: str, usage: str) -> tuple[SchoolClass, SchoolClass]:
+    words = text.replace("→", " ").replace("->", " ").split()
+    words = [w for w in words if fold(w) not in ("в", "во", "на")]
+    joined = " ".join(words)
+    if not joined:
+        raise BadCommand("no classes", text=usage)
+    old, rest = split_class(joined)
+    if not rest:
+        raise BadCommand("one class", text=usage)
+    return old, parse_class(rest)
+
+
+def _move(given: CommandInput) -> PersonAndClass | ClassTransfer:
+    verb, _, rest = given.args.partition(" ")
+    if fold(verb) in ("класс", "class"):
+        old, new = _two_classes(rest, TRANSFER_USAGE)
+        return ClassTransfer(old=old, new=new)
+    return _person_and_class(MOVE_USAGE)(given)
+
+
+def _class_arg(usage: str) -> Callable[[CommandInput], SchoolClass]:
+    def parse(given: CommandInput) -> SchoolClass:
+        if not given.args:
+            raise BadCommand("no class", text=usage)
+        return parse_class(given.args)
 
     return parse
 
@@ -230,6 +292,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         places=EVERYWHERE, refusal="", parse=lambda given: given,
     ),
     CommandSpec(
+        key="withdraw_consent", names=("отозвать_согласие", "отозватьсогласие", "withdraw_consent", "withdrawconsent"),
+        help=(HelpLine(action=A.MANAGE_OWN_DATA, usage="/отозвать_согласие",
+                       text="отозвать согласие на обработку данных ребёнка (данные удаляются)"),),
+        places=DM, refusal="", parse=_nothing,
+        wrong_place="Отозвать согласие можно в личных сообщениях мне: /отозвать_согласие",
+    ),
+    CommandSpec(
         key="bind", names=("привязать", "bind"),
         help=(HelpLine(action=A.BIND_CHAT,
                        usage="/привязать учительская | руководство | 5А ученики | 5А родители | 7Б физика",
@@ -237,6 +306,28 @@ COMMANDS: tuple[CommandSpec, ...] = (
         places=GROUP_PLACES, parse=lambda given: parse_bind_args(given.args),
         refusal="Извините, привязывать чаты могут только администраторы школы (п. 3.1–3.2 Положения).",
         wrong_place="Эту команду нужно написать в том групповом чате, который вы хотите привязать.",
+    ),
+    CommandSpec(
+        key="chats", names=("чаты", "chats"),
+        help=(HelpLine(action=A.BIND_CHAT, usage="/чаты", text="привязанные чаты и их роли"),),
+        places=STAFF_DESK, parse=_nothing,
+        refusal="Извините, список чатов школы видят только администраторы (п. 3.2 Положения).",
+    ),
+    CommandSpec(
+        key="unbind", names=("отвязать", "unbind"),
+        help=(HelpLine(action=A.BIND_CHAT, usage="/отвязать [5А родители]",
+                       text="отвязать чат (в самом чате или по его роли), с подтверждением"),),
+        places=GROUP_PLACES | STAFF_DESK, parse=_optional_binding,
+        refusal="Извините, отвязывать чаты могут только администраторы школы (п. 3.1–3.2 Положения).",
+    ),
+    CommandSpec(
+        key="classlist", names=("список", "classlist", "roster"),
+        help=(HelpLine(action=A.MANAGE_PEOPLE, usage="/список 5А [+ CSV-файл]",
+                       text="список класса и кто подключён; с файлом — загрузить из журнала"),
+              HelpLine(action=A.INVITE_OWN_CLASS, usage="/список <свой класс> [+ CSV-файл]",
+                       text="список вашего класса и кто подключён; с файлом — загрузить")),
+        places=STAFF_DESK, parse=_class_arg(CLASSLIST_USAGE),
+        refusal="Извините, списки классов ведут администраторы и классные руководители (п. 3.2–3.3 Положения).",
     ),
     CommandSpec(
         key="invite", names=("пригласить", "invite"),
@@ -297,7 +388,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         key="resetlink", names=("сбросить_ссылку", "сброситьссылку", "resetlink"),
-        help=(HelpLine(action=A.MANAGE_PEOPLE, usage="/сбросить_ссылку [5А родители]", text="новая ссылка чата"),),
+        help=(HelpLine(action=A.MANAGE_PEOPLE, usage="/сбросить_ссылку [5А родители]", text="новая ссылка чата"),
+              HelpLine(action=A.INVITE_OWN_CLASS, usage="/сбросить_ссылку [5А родители]",
+                       text="новая ссылка чата вашего класса")),
         places=STAFF_DESK | {Place.CLASS, Place.SUBJECT}, parse=_optional_binding, refusal=ADMINS_ONLY,
     ),
     CommandSpec(
@@ -307,9 +400,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         key="classteacher", names=("классрук", "classteacher"),
-        help=(HelpLine(action=A.MANAGE_PEOPLE, usage="/классрук <учитель> <класс>",
-                       text="назначить классного руководителя"),),
-        places=STAFF_DESK, parse=_person_and_class(CLASSTEACHER_USAGE), refusal=ADMINS_ONLY,
+        help=(HelpLine(action=A.MANAGE_PEOPLE, usage="/классрук <учитель> <класс> | убрать <класс>",
+                       text="назначить или снять классного руководителя"),),
+        places=STAFF_DESK, parse=_class_teacher_change, refusal=ADMINS_ONLY,
     ),
     CommandSpec(
         key="admin", names=("админ", "admin"),
@@ -321,9 +414,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         key="move", names=("перевести", "move"),
-        help=(HelpLine(action=A.MANAGE_PEOPLE, usage="/перевести <ученик> <класс>",
-                       text="перевести ученика в другой класс"),),
-        places=STAFF_DESK, parse=_person_and_class(MOVE_USAGE), refusal=ADMINS_ONLY,
+        help=(HelpLine(action=A.MANAGE_PEOPLE, usage="/перевести <ученик> <класс> | класс 5А 6А",
+                       text="перевести ученика или весь класс (с предпросмотром)"),),
+        places=STAFF_DESK, parse=_move, refusal=ADMINS_ONLY,
+    ),
+    CommandSpec(
+        key="graduate", names=("выпуск", "выпустить", "graduate"),
+        help=(HelpLine(action=A.MANAGE_PEOPLE, usage="/выпуск 11А", text="выпустить класс (с подтверждением)"),),
+        places=STAFF_DESK, parse=_class_arg(GRADUATE_USAGE), refusal=ADMINS_ONLY,
     ),
     CommandSpec(
         key="remove", names=("исключить", "remove"),
@@ -340,13 +438,17 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         key="warns", names=("предупреждения", "warns"),
-        help=(HelpLine(action=A.MODERATE, usage="/предупреждения <кто>", text="действующие предупреждения участника"),),
-        places=STAFF_DESK, parse=_person(WARNS_USAGE), refusal=MODERATORS_ONLY,
+        help=(HelpLine(action=A.MODERATE, usage="/предупреждения <кто>", text="действующие предупреждения участника"),
+              HelpLine(action=A.INVITE_OWN_CLASS, usage="/предупреждения <ученик>",
+                       text="предупреждения ученика вашего класса")),
+        places=STAFF_DESK, parse=_person(WARNS_USAGE), refusal=WARNINGS_OWNERS,
     ),
     CommandSpec(
         key="pardon", names=("простить", "pardon"),
-        help=(HelpLine(action=A.MODERATE, usage="/простить <кто>", text="снять последнее предупреждение"),),
-        places=STAFF_DESK, parse=_person(PARDON_USAGE), refusal=MODERATORS_ONLY,
+        help=(HelpLine(action=A.MODERATE, usage="/простить <кто>", text="снять последнее предупреждение"),
+              HelpLine(action=A.INVITE_OWN_CLASS, usage="/простить <ученик>",
+                       text="снять последнее предупреждение ученика вашего класса")),
+        places=STAFF_DESK, parse=_person(PARDON_USAGE), refusal=WARNINGS_OWNERS,
     ),
     CommandSpec(
         key="modlog", names=("журнал", "modlog"),

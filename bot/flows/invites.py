@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.chats import BoundChat, ChatBinding
@@ -13,9 +14,12 @@ from bot.flows.requests import scope
 from bot.membership.cards import invite_created, invites_list
 from bot.membership.codes import new_code
 from bot.membership.commands import InviteArgs
+from bot.membership.groups import GroupKind, parse_class
+from bot.membership.invite_words import NATURAL_HINT, deadline_ttl
 from bot.membership.invites import Invite, InviteDefaults, make_invite
 from bot.membership.roster import chats_for
-from bot.membership.scope import check_may_invite
+from bot.membership.scope import check_may_invite, check_own_class
+from bot.membership.subjects import is_known_subject
 from bot.port.effects import ResetLink
 from bot.port.ids import PersonId
 from bot.roles import Action, may
@@ -34,6 +38,9 @@ async def invite(ctx: Context, args: InviteArgs) -> None:
     s = ctx.services
     classes, subjects = await scope(s, ctx.actor)
     check_may_invite(ctx.actor.roles, classes, subjects, args.role, args.group)
+    if args.until is not None:  # «до пятницы»: to the end of that day in the school's time zone
+        args = replace(args, ttl=deadline_ttl(args.until, s.now(), s.timezone()), until=None)
+    warning = await _unbound_warning(ctx, args)
     # The code works on every messenger; each gets its own deep link, this one's first.
     gateways = sorted(s.gateways.values(), key=lambda g: g.platform != ctx.platform)
     async with ctx.commit():
@@ -44,7 +51,28 @@ async def invite(ctx: Context, args: InviteArgs) -> None:
                      "max_uses": made.max_uses, "needs_approval": made.needs_approval},
         )
         links = [(g.capabilities.title, g.deep_link(made.code)) for g in gateways]
-        ctx.reply(invite_created(made, links, s.now()))
+        ctx.reply(invite_created(made, links, s.now(), s.timezone()) + warning)
+
+
+async def _unbound_warning(ctx: Context, args: InviteArgs) -> str:
+    """A link into a group without a bound chat gives nobody a chat's link: said now, not after approval.
+    A subject group nobody set up is refused unless it is a school subject (never a phantom group)."""
+    s = ctx.services
+    group = args.group
+    if group is None:
+        return ""
+    bindings = chats_for(args.role, group)
+    bound = [b for b in bindings if [c for c in await s.repos.chats.find(b) if s.serves(c.id)]]
+    if group.kind is GroupKind.SUBJECT and not bound and not is_known_subject(group.subject or "") \
+            and not await s.repos.memberships.in_group(group):
+        raise BadCommand("unknown subject", text=(
+            f"Не понял: «{group.subject}». Такой предметной группы нет: нет ни чата, ни учителя в ней. Если это "
+            f"предмет, сначала привяжите его чат (/привязать {group}). {NATURAL_HINT}"))
+    missing = [b.title() for b in bindings if b not in bound]
+    if not missing:
+        return ""
+    return (f"\n⚠️ Не привязан {', '.join(missing)}: после одобрения ссылку на чат выдать не смогу. Привяжите чат "
+            "командой /привязать в нём самом.")
 
 
 async def _store_new(ctx: Context, args: InviteArgs) -> Invite:
@@ -64,7 +92,7 @@ def _mine_only(ctx: Context) -> PersonId | None:
 
 async def list_invites(ctx: Context, _: None = None) -> None:
     s = ctx.services
-    ctx.reply(invites_list(await s.repos.invites.live(s.now(), created_by=_mine_only(ctx)), s.now()))
+    ctx.reply(invites_list(await s.repos.invites.live(s.now(), created_by=_mine_only(ctx)), s.now(), s.timezone()))
 
 
 async def revoke(ctx: Context, args: Revoke) -> None:
@@ -127,6 +155,11 @@ async def reset_link(ctx: Context, binding: ChatBinding | None) -> None:
         chats = await _chats(ctx, [binding])
     else:
         chats = [ctx.chat] if ctx.chat is not None else []
+    if not may(ctx.actor.roles, Action.MANAGE_PEOPLE):  # a class teacher: the chats of their own class (3.3)
+        led = await s.repos.memberships.classes_led_by(ctx.actor.id)
+        target = (binding or (ctx.chat.binding if ctx.chat is not None else None))
+        label = target.class_label if target is not None else None
+        check_own_class(ctx.actor.roles, led, parse_class(label) if label else None, "сбрасывать ссылки чатов")
     if not chats:
         raise NotFound("chat", text="Такой чат не привязан. " + RESET_USAGE)
     async with ctx.commit():

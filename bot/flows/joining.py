@@ -5,12 +5,15 @@ the child's name), so a restart loses nothing.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
+from bot.consent import AGREE, DISAGREE, asked_text
 from bot.errors import BadCommand, InviteError, InviteUnknown, InviteUsedUp, TooManyAttempts
+from bot.flows import confirm
 from bot.flows.context import Context
 from bot.flows.help import show_help
-from bot.flows.requests import card_facts, owe_cards, welcome
+from bot.flows.requests import card_facts, owe_cards, send_links, welcome
 from bot.membership.cards import CardFacts
 from bot.membership.codes import normalise_code
 from bot.membership.durations import format_duration
@@ -20,6 +23,7 @@ from bot.roles import ROLE_TITLES, Role
 from storage.join_requests import DuplicateRequest
 
 JOIN_USAGE = "Напишите код приглашения так: /вступить ABCD-EFGH"
+CONSENT_KIND = "consent"
 
 
 def status_of(request: JoinRequest) -> str:
@@ -68,7 +72,10 @@ async def _already_member(ctx: Context, invite: Invite) -> bool:
 
 
 async def join(ctx: Context, code_text: str) -> None:
-    """/вступить CODE or a deep link: file a request from the invitation (one use, atomically)."""
+    """/вступить CODE or a deep link: file a request from the invitation (one use, atomically).
+
+    A parent first sees the consent to the processing of the child's data: nothing about a child
+    is stored, and no request is made, before «Согласен» (152-ФЗ)."""
     if not code_text.strip():
         raise BadCommand("no code", text=JOIN_USAGE)
     s = ctx.services
@@ -78,15 +85,39 @@ async def join(ctx: Context, code_text: str) -> None:
         ctx.reply(status_of(previous))
         return
     if await _already_member(ctx, invite):
-        ctx.reply(f"Вы уже состоите в группе {invite.group} как {ROLE_TITLES[invite.role]}.")
+        await _links_again(ctx, invite)
         return
     now = s.now()
     state = effective_state(invite, now)
     if state is not InviteState.ACTIVE:
         await _refuse(ctx, invite, state, now)
         return
+    if invite.role is Role.PARENT and not await s.repos.consents.has(ctx.actor.id, s.features.consent.version):
+        await ask_consent(ctx, invite)
+        return
+    await open_request(ctx, invite)
+
+
+async def ask_consent(ctx: Context, invite: Invite) -> None:
+    """The consent text with «Согласен» / «Не согласен»; the question is stored, the link not used yet."""
+    s = ctx.services
+    consent = s.features.consent
+    async with ctx.commit():
+        await s.repos.staged.cancel_pending(CONSENT_KIND, ctx.actor.id, s.now())
+        await confirm.ask(ctx, kind=CONSENT_KIND, payload={"code": invite.code, "version": consent.version},
+                          text=asked_text(consent), choices=[(AGREE, None, "positive")], cancel=DISAGREE)
+
+
+async def open_request(ctx: Context, invite: Invite,
+                       first: Callable[[], Awaitable[bool]] | None = None) -> None:
+    """File the request (one use of the link) and go on; `first` runs inside the same commit before
+    it (a consent recorded) and may stop it by returning False."""
+    s = ctx.services
+    now = s.now()
     facts = await card_facts(s, ctx.actor.id, invite)
     async with ctx.commit():
+        if first is not None and not await first():
+            return
         try:
             request = await s.repos.requests.open_from_invite(
                 invite, ctx.actor.id, initial_state(invite.role, invite.needs_approval), now)
@@ -102,6 +133,16 @@ async def join(ctx: Context, code_text: str) -> None:
                      "group": str(invite.group)},
         )
         await _proceed(ctx, request, facts)
+
+
+async def _links_again(ctx: Context, invite: Invite) -> None:
+    """Already in the group (they left a chat and came back with a new invitation): the chats' links again."""
+    assert invite.group is not None
+    intro = (f"Вы уже состоите в группе {invite.group} как {ROLE_TITLES[invite.role]}. "
+             "Если вы вышли из чата, вот ссылки, чтобы вернуться:")
+    label = ctx.services.link(await ctx.services.person(ctx.actor.id))
+    async with ctx.commit():
+        await send_links(ctx, ctx.actor.id, invite.role, invite.group, intro, label)
 
 
 async def _refuse(ctx: Context, invite: Invite, state: InviteState, now: datetime) -> None:
@@ -139,7 +180,7 @@ async def child_named(ctx: Context, request: JoinRequest, text: str) -> None:
     invite = await s.repos.invites.get(request.invite_code)
     now = s.now()
     named = name_child(request, text, needs_approval=invite.needs_approval if invite else True, now=now)
-    facts = await card_facts(s, named.person_id, invite)
+    facts = await card_facts(s, named.person_id, invite, named)
     async with ctx.commit():
         saved = await s.repos.requests.save(request.state, named, now,
                                             enrol_by=invite.created_by if invite is not None else None)

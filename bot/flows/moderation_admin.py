@@ -6,12 +6,14 @@ from __future__ import annotations
 from bot.buttons import callback, row
 from bot.commands.table import FilterChange
 from bot.config import ModerationConfig
-from bot.errors import NotFound
+from bot.errors import NotFound, PermissionDenied
 from bot.flows.context import Context
+from bot.membership.groups import GroupKind
 from bot.moderation.actions import LABEL_TITLES
 from bot.moderation.check import default_checker
 from bot.moderation.verdict import Label
 from bot.port.ids import PersonId
+from bot.roles import Action, Role, may
 from bot.timefmt import local_date, local_minute
 
 LIFT, KEEP = "appeal_lift", "appeal_keep"
@@ -22,8 +24,23 @@ def labels_text(labels: tuple[str, ...]) -> str:
     return ", ".join(LABEL_TITLES[Label(label)] for label in labels if label in Label.__members__.values())
 
 
+async def _own_pupil(ctx: Context, person_id: PersonId, doing: str) -> None:
+    """A class teacher acts on the warnings of their own class's pupils only (3.3); moderators on anyone's."""
+    if may(ctx.actor.roles, Action.MODERATE):
+        return
+    s = ctx.services
+    led = await s.repos.memberships.classes_led_by(ctx.actor.id)
+    pupil_of = {m.group.school_class for m in await s.repos.memberships.of_person(person_id)
+                if m.role is Role.STUDENT and m.group.kind is GroupKind.CLASS}
+    if not led & pupil_of:
+        classes = ", ".join(sorted(str(c) for c in led)) or "пока не закреплены"
+        raise PermissionDenied("not own pupil", text=f"Извините, {doing} вы можете только у учеников своего класса "
+                                                     f"({classes}).")
+
+
 async def warnings_of(ctx: Context, person_id: PersonId) -> None:
     s = ctx.services
+    await _own_pupil(ctx, person_id, "смотреть предупреждения")
     shown = s.link(await s.person(person_id))
     active = await s.repos.moderation.active_warnings(person_id, s.now())
     if not active:
@@ -38,6 +55,7 @@ async def warnings_of(ctx: Context, person_id: PersonId) -> None:
 
 async def pardon(ctx: Context, person_id: PersonId) -> None:
     s = ctx.services
+    await _own_pupil(ctx, person_id, "снимать предупреждения")
     shown = s.link(await s.person(person_id))
     async with ctx.commit():
         lifted = await s.repos.moderation.pardon_last(person_id, ctx.actor.id, s.now())
@@ -47,7 +65,8 @@ async def pardon(ctx: Context, person_id: PersonId) -> None:
                                    details={"warning": lifted.id})
         left = len(await s.repos.moderation.active_warnings(person_id, s.now()))
         ctx.reply(f"Снято предупреждение от {local_date(lifted.issued_at, s.timezone())}. Осталось: {left}.")
-        ctx.send(person_id, "Администратор снял одно ваше предупреждение. Спасибо за вежливое общение!")
+        who = "Администратор" if may(ctx.actor.roles, Action.MODERATE) else "Классный руководитель"
+        ctx.send(person_id, f"{who} снял одно ваше предупреждение. Спасибо за вежливое общение!")
 
 
 async def modlog(ctx: Context, limit: int) -> None:

@@ -1,4 +1,4 @@
-"""The school's people (clause 3.2): /подтвердить, /классрук, /админ, /перевести, /исключить, /участники.
+"""The school's people (clause 3.2): /подтвердить, /классрук, /админ, /перевести, /исключить.
 
 The people concerned are told of what was decided about them.
 """
@@ -8,21 +8,22 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from bot.chats import BoundChat, ChatBinding
-from bot.commands.table import AdminChange, PersonAndClass
+from bot.chats import BoundChat, ChatBinding, ChatPurpose
+from bot.classlist.matching import names_overlap
+from bot.commands.table import AdminChange, ClassTeacherChange, ClassTransfer, PersonAndClass
 from bot.errors import BadCommand, PermissionDenied
+from bot.flows import classlist, confirm, school_year
 from bot.flows.context import Context
-from bot.flows.requests import scope
-from bot.membership.cards import ChatSection, members_list
 from bot.membership.eligibility import check_can_be_extra_admin, check_can_be_verified, check_can_lead_a_class
-from bot.membership.groups import Group
-from bot.membership.roster import MemberFacts, belongs_in, group_of_chat, plan_move, student_class
-from bot.membership.scope import check_may_invite
+from bot.membership.groups import Group, GroupKind, SchoolClass, parse_class
+from bot.membership.roster import Child, MemberFacts, plan_move, student_class
 from bot.people import Person
 from bot.port.effects import ChatLinkLine, RemoveMember, SendChatLinks
-from bot.port.gateway import GatewayError
 from bot.port.ids import PersonId, platform_of
 from bot.roles import Action, Role, is_admin, may
+from storage.staged import Staged
+
+CLASS_TEACHER_KIND, LEAVER_PARENTS_KIND = "classteacher", "leaver_parents"
 
 
 async def _named(ctx: Context, person_id: PersonId) -> tuple[Person, str]:
@@ -48,23 +49,71 @@ async def verify(ctx: Context, person_id: PersonId) -> None:
         ctx.send(person.id, "Администратор школы подтвердил ваш статус «учитель» (п. 3.3–3.4 Положения).")
 
 
-async def class_teacher(ctx: Context, args: PersonAndClass) -> None:
+async def class_teacher(ctx: Context, args: ClassTeacherChange) -> None:
+    """/классрук: assign (asking first when it replaces someone) or remove (/классрук убрать 5А)."""
     s = ctx.services
+    if args.person is None:
+        await _unset_class_teacher(ctx, args.school_class)
+        return
     person, shown = await _named(ctx, args.person)
     check_can_lead_a_class(person.roles)
+    previous = await s.repos.memberships.class_teacher(args.school_class)
+    if previous == person.id:
+        ctx.reply(f"{shown} уже классный руководитель {args.school_class}.")
+        return
+    if previous is not None:
+        before = s.link(await s.person(previous))
+        text = (f"Сейчас классный руководитель {args.school_class} — {before}. Заменить на: {shown}? "
+                "Оба получат сообщение.")
+        async with ctx.commit():
+            await confirm.ask(ctx, kind=CLASS_TEACHER_KIND, text=text, choices=[("Заменить", None, "positive")],
+                              payload={"class": str(args.school_class), "person": person.id})
+        return
+    await _assign(ctx, person, shown, args.school_class)
+
+
+async def confirm_class_teacher(ctx: Context, staged: Staged, _: str | None) -> None:
+    if not may(ctx.actor.roles, Action.MANAGE_PEOPLE):
+        raise PermissionDenied("class teacher press", text=confirm.NOT_YOURS)
+    person, shown = await _named(ctx, PersonId(staged.payload["person"]))
+    check_can_lead_a_class(person.roles)
+    await _assign(ctx, person, shown, parse_class(staged.payload["class"]), staged)
+
+
+async def _assign(ctx: Context, person: Person, shown: str, school_class: SchoolClass,
+                  staged: Staged | None = None) -> None:
+    s = ctx.services
     now = s.now()
     async with ctx.commit():
-        previous = await s.repos.memberships.set_class_teacher(args.school_class, person.id, ctx.actor.id, now)
+        if staged is not None and not await confirm.close(ctx, staged, done=True):
+            return
+        previous = await s.repos.memberships.set_class_teacher(school_class, person.id, ctx.actor.id, now)
         await s.repos.people.grant(person.id, Role.CLASS_TEACHER, ctx.actor.id, now)
         if previous is not None and not await s.repos.memberships.classes_led_by(previous):
             await s.repos.people.revoke(previous, Role.CLASS_TEACHER)
-        await _audit(ctx, "class_teacher_assigned", person.id,
-                     **{"class": str(args.school_class), "previous": previous})
-        ctx.reply(f"{shown} — классный руководитель {args.school_class}.")
-        ctx.send(person.id, f"Вас назначили классным руководителем {args.school_class} (п. 3.3 Положения). "
+        await _audit(ctx, "class_teacher_assigned", person.id, **{"class": str(school_class), "previous": previous})
+        ctx.reply(f"{shown} — классный руководитель {school_class}.")
+        ctx.send(person.id, f"Вас назначили классным руководителем {school_class} (п. 3.3 Положения). "
                             "Заявки вашего класса будут приходить вам.")
         if previous is not None:
-            ctx.send(previous, f"Классным руководителем {args.school_class} теперь назначен другой учитель.")
+            ctx.send(previous, f"Классным руководителем {school_class} теперь назначен другой учитель: "
+                               f"{person.display_name or 'коллега'}. Спасибо за вашу работу с классом!")
+        if staged is not None:
+            confirm.settle(ctx, staged, "✅ Заменено.")
+            ctx.answer("Готово.")
+
+
+async def _unset_class_teacher(ctx: Context, school_class: SchoolClass) -> None:
+    s = ctx.services
+    async with ctx.commit():
+        previous = await s.repos.memberships.unset_class_teacher(school_class, s.now())
+        if previous is None:
+            raise BadCommand("no class teacher", text=f"У {school_class} нет классного руководителя.")
+        if not await s.repos.memberships.classes_led_by(previous):
+            await s.repos.people.revoke(previous, Role.CLASS_TEACHER)
+        await _audit(ctx, "class_teacher_removed", previous, **{"class": str(school_class)})
+        ctx.reply(f"У {school_class} больше нет классного руководителя. Назначить: /классрук <учитель> {school_class}")
+        ctx.send(previous, f"Вы больше не классный руководитель {school_class} (решение администратора школы).")
 
 
 async def admin(ctx: Context, args: AdminChange) -> None:
@@ -98,7 +147,10 @@ async def _bound(ctx: Context, bindings: Iterable[ChatBinding], person: PersonId
     return [chat for chat in found if ctx.services.serves(chat.id)]
 
 
-async def move(ctx: Context, args: PersonAndClass) -> None:
+async def move(ctx: Context, args: PersonAndClass | ClassTransfer) -> None:
+    if isinstance(args, ClassTransfer):
+        await school_year.transfer(ctx, args)
+        return
     s = ctx.services
     person, shown = await _named(ctx, args.person)
     memberships = s.repos.memberships
@@ -117,6 +169,7 @@ async def move(ctx: Context, args: PersonAndClass) -> None:
     async with ctx.commit():
         await memberships.apply_changes(end=plan.end, start=plan.start, now=now,
                                         children=[(child, args.school_class) for child in plan.children])
+        await s.repos.classlists.move_person(person.id, args.school_class)  # their line of the class list follows
         for who, chats in leaving.items():
             ctx.owe(*(RemoveMember(chat=chat.id, person=who) for chat in chats))
         for who, chat_lines in lines.items():
@@ -142,55 +195,86 @@ async def remove(ctx: Context, person_id: PersonId) -> None:
     # Every bound chat of the school on their messenger: a leaver may sit in chats no membership
     # led to (added by a colleague); a chat they are not in answers «not in chat», which is quiet.
     chats = [c for c in await s.repos.chats.all() if platform_of(c.id) == platform_of(person.id) and s.serves(c.id)]
+    families = await _families_of_pupil(ctx, person)
+    parents = await s.labels(dict.fromkeys(c.parent_id for c in families))
     async with ctx.commit():
         ended = await s.repos.memberships.end_all(person.id, s.now())
         for role in person.roles - {Role.ADMIN}:
             await s.repos.people.revoke(person.id, role)
+        listed = await s.repos.classlists.remove_person(person.id)
         ctx.owe(*(RemoveMember(chat=chat.id, person=person.id,
                                on_failure=f"Не смог удалить {shown} из чата «{chat.title}»: {{problem}}.")
                   for chat in chats))
-        await _audit(ctx, "person_removed", person.id, memberships=len(ended), chats=len(chats))
+        await _audit(ctx, "person_removed", person.id, memberships=len(ended), chats=len(chats), class_list=listed)
         where = ", ".join(chat.title for chat in chats) if chats else "привязанных чатов нет"
         ctx.reply(f"Исключение из школы: {shown}. Групп: {len(ended)}. Удаляю из чатов: {where}.")
+        if families:
+            text = (f"Родители ученика {shown}: " + "; ".join(
+                f"{parents[c.parent_id]} (ребёнок: {c.name}, {c.school_class})" for c in families)
+                + ". Ребёнок выбыл — исключить и их из класса и чата родителей? Родитель, у которого в классе есть "
+                  "другие дети, останется их родителем.")
+            await confirm.ask(ctx, kind=LEAVER_PARENTS_KIND, text=text, cancel="Оставить родителей",
+                              choices=[("Исключить родителей", None, "negative")],
+                              payload={"children": [c.id for c in families]})
 
 
-async def members(ctx: Context, group: Group | None) -> None:
+async def _families_of_pupil(ctx: Context, person: Person) -> list[Child]:
+    """Parents' records of this pupil: children of the pupil's classes whose name is the pupil's (as the
+    profile shows it, or as the class list has it)."""
     s = ctx.services
+    memberships = await s.repos.memberships.of_person(person.id)
+    classes = {m.group.school_class for m in memberships
+               if m.role is Role.STUDENT and m.group.kind is GroupKind.CLASS and m.group.school_class is not None}
+    names = [person.display_name, *(f"{p.surname} {p.name}" for p in await s.repos.classlists.of_person(person.id))]
+    if not person.display_name:  # MAX tells names only in updates and member lists
+        for school_class in classes:
+            profile = (await classlist.names_in_class_chat(ctx, school_class)).get(person.id)
+            if profile is not None:
+                names.append(profile.name)
+    found: list[Child] = []
+    for school_class in sorted(classes):
+        for child in await s.repos.memberships.children_in(school_class):
+            if any(name and names_overlap(child.name, name) for name in names):
+                found.append(child)
+    return found
+
+
+async def confirm_leaver_parents(ctx: Context, staged: Staged, _: str | None) -> None:
+    """«Исключить родителей»: the child's record ends; a parent without other children in the class
+    leaves it (and its parents' chat); one without children at all is no longer «родитель»."""
     if not may(ctx.actor.roles, Action.MANAGE_PEOPLE):
-        if group is None:
-            raise PermissionDenied("members", text="Укажите свой класс, например: /участники 5А")
-        classes, subjects = await scope(s, ctx.actor)
-        check_may_invite(ctx.actor.roles, classes, subjects, Role.STUDENT, group)
-    repo = s.repos.memberships
-    listed = await repo.in_group(group) if group is not None else await repo.all_live()
-    chats = [c for c in await s.repos.chats.all()
-             if s.serves(c.id) and (group is None or group_of_chat(c.binding) == group)]
-    sections = [await _section(ctx, chat) for chat in chats]
-    names = await s.labels([m.person_id for m in listed] + [i for sec in sections for i in sec.strangers])
-    ctx.reply(members_list(listed, sections, names, str(group) if group is not None else "вся школа"))
-
-
-async def _section(ctx: Context, chat: BoundChat) -> ChatSection:
-    """Who is in a chat without a membership leading there (the platform is asked page by page)."""
+        raise PermissionDenied("leaver parents press", text=confirm.NOT_YOURS)
     s = ctx.services
-    gateway = s.gateway(chat.id)
-    found: list[PersonId] = []
-    cursor: str | None = None
-    try:
-        while True:
-            page = await gateway.members(chat.id, cursor)
-            found += page.members
-            cursor = page.cursor
-            if cursor is None:
-                break
-    except GatewayError:
-        return ChatSection(binding=chat.binding, strangers=[], unreadable=True)
-    strangers = []
-    for member in found:
-        facts = await facts_of(ctx, member)
-        if not belongs_in(chat.binding, facts):
-            strangers.append(member)
-    return ChatSection(binding=chat.binding, strangers=strangers)
+    wanted = {int(i) for i in staged.payload.get("children", [])}
+    records = list(await s.repos.memberships.children_by_ids(wanted))
+    leaving: list[tuple[Child, bool]] = []
+    for child in records:
+        others = [c for c in await s.repos.memberships.children_of(child.parent_id)
+                  if c.id not in wanted and c.school_class == child.school_class]
+        leaving.append((child, not others))
+    chats = {child.parent_id: await s.repos.chats.find(ChatBinding(purpose=ChatPurpose.CLASS_PARENTS,
+                                                                   class_label=str(child.school_class)),
+                                                       platform_of(child.parent_id))
+             for child, leaves in leaving if leaves}
+    now = s.now()
+    async with ctx.commit():
+        if not await confirm.close(ctx, staged, done=True):
+            return
+        await s.repos.memberships.end_children([c.id for c, _ in leaving], now)
+        for child, leaves in leaving:
+            if leaves:
+                await s.repos.memberships.end_one(child.parent_id, Role.PARENT, Group.of_class(child.school_class), now)
+                ctx.owe(*(RemoveMember(chat=chat.id, person=child.parent_id) for chat in chats.get(child.parent_id, [])
+                          if s.serves(chat.id)))
+                ctx.send(child.parent_id, f"{child.name} выбыл(а) из {child.school_class}: вы больше не числитесь "
+                                          f"родителем {child.school_class}. Спасибо, что были с классом!")
+        await s.repos.memberships.drop_idle_roles([c.parent_id for c, _ in leaving], (Role.PARENT,))
+        await _audit(ctx, "leaver_parents_removed", ctx.actor.id, children=len(leaving),
+                     parents_left=sum(1 for _, leaves in leaving if leaves))
+        confirm.settle(ctx, staged, "✅ Родители исключены.")
+        ctx.answer("Готово.")
+        ctx.reply(f"Родители выбывшего ученика: исключено из класса — {sum(1 for _, leaves in leaving if leaves)}, "
+                  f"остались родителями других детей класса — {sum(1 for _, leaves in leaving if not leaves)}.")
 
 
 async def facts_of(ctx: Context, person_id: PersonId) -> MemberFacts:

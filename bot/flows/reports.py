@@ -7,6 +7,7 @@ from bot.flows.context import Context
 from bot.port.effects import Delete
 from bot.port.events import MessageIn
 from bot.port.gateway import GatewayError
+from bot.port.ids import PersonId
 from bot.reports import (
     ABUSE_THANKS,
     ABUSE_USAGE,
@@ -24,6 +25,7 @@ from bot.reports import (
     rate_limited_text,
     reports_list_text,
 )
+from bot.roles import Role
 
 SENT_TO_DM = "Сообщил администратору. Что делать дальше — написал вам в личные сообщения."
 
@@ -61,11 +63,25 @@ async def hacked(ctx: Context, _: None = None) -> None:
         ctx.dm(refusal)
         return
     reporter = await s.person(ctx.actor.id)
+    teachers = await _class_teachers_of(ctx)
+    places = set(await s.staff_places())
     async with ctx.commit():
         report = await s.repos.reports.add_hacked(ctx.actor.id, s.now())
-        await ctx.tell_staff(hacked_staff_card(report, reporter=s.link(reporter), roles=reporter.role_titles(),
-                                               tz=s.timezone()))
+        card = hacked_staff_card(report, reporter=s.link(reporter), roles=reporter.role_titles(), tz=s.timezone())
+        await ctx.tell_staff(card)
+        for teacher in teachers:  # a copy for the class teacher of a pupil or a parent (3.3)
+            if teacher not in places and teacher != ctx.actor.id:
+                ctx.send(teacher, card)
         _privately(ctx, hacked_steps_text(report.id, _account(ctx)))
+
+
+async def _class_teachers_of(ctx: Context) -> list[PersonId]:
+    """Class teachers of the classes the reporter learns in or is a parent in."""
+    s = ctx.services
+    classes = {m.group.school_class for m in await s.repos.memberships.of_person(ctx.actor.id)
+               if m.role in (Role.STUDENT, Role.PARENT) and m.group.school_class is not None}
+    found = [await s.repos.memberships.class_teacher(c) for c in sorted(classes)]
+    return [t for t in dict.fromkeys(found) if t is not None and s.serves(t)]
 
 
 async def hacked_said(ctx: Context, intent: HackedIntent) -> None:

@@ -13,6 +13,8 @@ import logging
 
 from bot.buttons import callback, row
 from bot.chats import ChatBinding
+from bot.classlist.checks import Applicant, card_checks
+from bot.classlist.matching import find_pupils
 from bot.errors import BadCommand, NotFound, PermissionDenied
 from bot.flows.context import Context
 from bot.membership import requests as lifecycle
@@ -25,6 +27,7 @@ from bot.membership.scope import check_may_decide
 from bot.people import Person
 from bot.port.effects import Buttons, ChatLinkLine, Edit, SendChatLinks
 from bot.port.ids import PersonId, platform_of
+from bot.roles import Role
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -48,12 +51,25 @@ async def scope(s: Services, actor: Person) -> tuple[frozenset[SchoolClass], fro
     return await memberships.classes_led_by(actor.id), await memberships.subject_groups_of(actor.id)
 
 
-async def card_facts(s: Services, applicant: PersonId, invite: Invite | None) -> CardFacts:
-    """How the card shows the applicant and who issued the link (platform calls: before a commit)."""
+async def card_facts(s: Services, applicant: PersonId, invite: Invite | None,
+                     request: JoinRequest | None = None) -> CardFacts:
+    """How the card shows the applicant and who issued the link, and the applicant checked against
+    the class list and their present roles (platform calls: before a commit)."""
     ids = [applicant] + ([invite.created_by] if invite is not None else [])
-    labels = await s.labels(ids)
-    issuer = labels[invite.created_by] if invite is not None else "неизвестно"
-    return CardFacts(applicant=labels[applicant], issuer=issuer)
+    people = await s.people(ids)
+    issuer = s.link(people[invite.created_by]) if invite is not None else "неизвестно"
+    role = request.role if request is not None else invite.role if invite is not None else None
+    group = request.group if request is not None else invite.group if invite is not None else None
+    if role is None:
+        return CardFacts(applicant=s.link(people[applicant]), issuer=issuer)
+    school_class = group.school_class if group is not None else None
+    who = Applicant(name=people[applicant].display_name, roles=people[applicant].roles,
+                    memberships=tuple(await s.repos.memberships.of_person(applicant)))
+    school = await s.repos.classlists.everyone()
+    checks = card_checks(role=role, group=group, child_name=request.child_name if request is not None else None,
+                         applicant=who, class_pupils=[p for p in school if p.school_class == school_class],
+                         school_pupils=school)
+    return CardFacts(applicant=s.link(people[applicant]), issuer=issuer, checks=checks)
 
 
 async def owe_cards(ctx: Context, request: JoinRequest, facts: CardFacts) -> None:
@@ -76,7 +92,7 @@ async def owe_cards(ctx: Context, request: JoinRequest, facts: CardFacts) -> Non
 async def welcome(ctx: Context, request: JoinRequest, applicant_label: str) -> None:
     """An approved person gets the links of their chats, read when the message is sent."""
     bindings = chats_for(request.role, request.group) if request.group is not None else ()
-    lines = [await _link_line(ctx, binding, request, applicant_label) for binding in dict.fromkeys(bindings)]
+    lines = [await _link_line(ctx, binding, request.person_id, applicant_label) for binding in dict.fromkeys(bindings)]
     ctx.owe(SendChatLinks(
         to=request.person_id, intro=f"Ваша заявка №{request.id} принята. Добро пожаловать!", lines=lines,
         tag=welcome_tag(request.id),
@@ -85,10 +101,17 @@ async def welcome(ctx: Context, request: JoinRequest, applicant_label: str) -> N
     ))
 
 
-async def _link_line(ctx: Context, binding: ChatBinding, request: JoinRequest, applicant: str) -> ChatLinkLine:
-    """The chat bound for `binding` on the applicant's own messenger if there is one, else any."""
+async def send_links(ctx: Context, person: PersonId, role: Role, group: Group, intro: str, label: str) -> None:
+    """The links of the chats a membership leads to, read when the message is sent (inside the commit);
+    `label` names the person to the staff if a chat is not bound."""
+    lines = [await _link_line(ctx, binding, person, label) for binding in dict.fromkeys(chats_for(role, group))]
+    ctx.owe(SendChatLinks(to=person, intro=intro, lines=lines))
+
+
+async def _link_line(ctx: Context, binding: ChatBinding, person: PersonId, applicant: str) -> ChatLinkLine:
+    """The chat bound for `binding` on the person's own messenger if there is one, else any."""
     chats = [c for c in await ctx.services.repos.chats.find(binding) if ctx.services.serves(c.id)]
-    own = [c for c in chats if platform_of(c.id) == platform_of(request.person_id)]
+    own = [c for c in chats if platform_of(c.id) == platform_of(person)]
     chosen = (own or chats)[:1]
     if not chosen:
         await ctx.tell_staff(f"Не привязан {binding.title()}: ссылку для {applicant} выдать не могу. "
@@ -125,7 +148,8 @@ async def decide(ctx: Context, request_id: int, *, accept: bool, reason: str = "
     now = s.now()
     after = (lifecycle.approve(request, by=ctx.actor.id, now=now) if accept
              else lifecycle.reject(request, by=ctx.actor.id, now=now, reason=reason))
-    facts = await card_facts(s, after.person_id, await s.repos.invites.get(after.invite_code))
+    facts = await card_facts(s, after.person_id, await s.repos.invites.get(after.invite_code), after)
+    pupil = await _listed_pupil(s, after) if accept else None
     decider = s.link(await s.person(ctx.actor.id))
     places = await s.repos.outbox.places_of(card_tag(request.id))
     async with ctx.commit():
@@ -140,12 +164,24 @@ async def decide(ctx: Context, request_id: int, *, accept: bool, reason: str = "
         )
         if accept:
             await welcome(ctx, after, facts.applicant)
+            if pupil is not None:
+                await s.repos.classlists.link(pupil, after.person_id)
         else:
             ctx.send(request.person_id, rejection_text(after))
         text = decided_card(after, facts, decider)
         ctx.owe(*(Edit(where=place, tag=card_tag(request.id), text=text,
                        fallback=f"{already_decided(request.id)} {decider}.") for place in places))
         _tell_decider(ctx, f"Заявка №{request.id} {'принята' if accept else 'отклонена'}.")
+
+
+async def _listed_pupil(s: Services, request: JoinRequest) -> int | None:
+    """The line of the class list an approved pupil's own request matches, when exactly one does."""
+    school_class = request.group.school_class if request.group is not None else None
+    if request.role is not Role.STUDENT or school_class is None:
+        return None
+    pupils = [p for p in await s.repos.classlists.of_class(school_class) if p.person_id is None]
+    found = find_pupils((await s.person(request.person_id)).display_name, pupils)
+    return found[0].id if len(found) == 1 else None
 
 
 def _tell_decider(ctx: Context, text: str) -> None:

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from bot.flows.context import Context
 from bot.flows.people import facts_of
+from bot.membership.groups import parse_class
 from bot.membership.roster import EntryVerdict, decide_entry
 from bot.port.effects import RemoveMember, ResetLink
-from bot.port.events import BotAdded, BotRemoved, MemberJoined
-from bot.port.ids import SYSTEM
+from bot.port.events import BotAdded, BotRemoved, MemberJoined, MemberLeft
+from bot.port.ids import SYSTEM, PersonId
 
 
 async def member_joined(ctx: Context, event: MemberJoined) -> None:
@@ -17,11 +18,13 @@ async def member_joined(ctx: Context, event: MemberJoined) -> None:
     if chat is None:
         return  # the bot keeps order only in chats bound to the school's structure
     s = ctx.services
+    s.features.member_lists.joined(chat.id, event.member)
     verdict = decide_entry(chat.binding, await facts_of(ctx, event.member),
                            remove_strangers=s.config.invites.remove_strangers)
     if verdict is EntryVerdict.ALLOW:
         return
     shown = s.link(await s.person(event.member))
+    teacher = await _class_teacher_of(ctx, chat.binding.class_label)
     gateway = ctx.gateway
     remove = verdict is EntryVerdict.REMOVE
     how = "по ссылке чата" if event.by is None else "по приглашению участника"
@@ -41,6 +44,21 @@ async def member_joined(ctx: Context, event: MemberJoined) -> None:
         else:
             text += f" Если ссылка чата попала к посторонним, сбросьте её вручную: {gateway.capabilities.link_reset_steps}"
         await ctx.tell_staff(text)
+        if teacher is not None and teacher not in await s.staff_places():  # a copy for the class's teacher (3.3)
+            ctx.send(teacher, text)
+
+
+async def _class_teacher_of(ctx: Context, class_label: str | None) -> PersonId | None:
+    """The class teacher of a class chat's class, if there is one and the bot can write to them."""
+    if not class_label:
+        return None
+    teacher = await ctx.services.repos.memberships.class_teacher(parse_class(class_label))
+    return teacher if teacher is not None and ctx.services.serves(teacher) else None
+
+
+async def member_left(ctx: Context, event: MemberLeft) -> None:
+    """Memberships end through the staff's commands, not by leaving a chat; the chat's list is kept current."""
+    ctx.services.features.member_lists.left(event.chat, event.member)
 
 
 async def bot_added(ctx: Context, event: BotAdded) -> None:
@@ -57,6 +75,7 @@ async def bot_added(ctx: Context, event: BotAdded) -> None:
 
 async def bot_removed(ctx: Context, event: BotRemoved) -> None:
     s = ctx.services
+    s.features.member_lists.forget(event.chat)
     async with ctx.commit():
         await s.repos.chats.bot_removed(event.chat, s.now())
         if ctx.chat is not None:

@@ -6,6 +6,7 @@ the sign tells a DM (?user_id=) from a group chat (?chat_id=).
 
 from __future__ import annotations
 
+import asyncio
 import re
 from urllib.parse import quote
 
@@ -147,16 +148,30 @@ class MaxGateway(Gateway):
                                      what="GET /chats/{chatId}/members", params=params)
         items = answer.get("members")
         people: list[PersonId] = []
+        profiles: dict[PersonId, Profile] = {}
         for raw in items if isinstance(items, list) else []:
             member = read(Member, raw)
             if member is None or member.user_id is None or member.user_id <= 0:
                 continue
             self._directory.learn_user(member)
             if not member.is_bot:
-                people.append(person_id(Platform.MAX, member.user_id))
+                who = person_id(Platform.MAX, member.user_id)
+                people.append(who)
+                if member.full_name:
+                    profiles[who] = Profile(name=member.full_name)
         marker = answer.get("marker")
         more = isinstance(marker, int) and not isinstance(marker, bool) and bool(items)
-        return MembersPage(members=tuple(people), cursor=str(marker) if more else None)
+        return MembersPage(members=tuple(people), cursor=str(marker) if more else None, profiles=profiles)
+
+    async def first_pages(self, chats: list[ChatId]) -> dict[ChatId, MembersPage | GatewayError]:
+        """MAX has no batch call: the chats are asked at once and the rate limiter spaces the requests."""
+        answers = await asyncio.gather(*(self.members(chat) for chat in chats), return_exceptions=True)
+        found: dict[ChatId, MembersPage | GatewayError] = {}
+        for chat, answer in zip(chats, answers, strict=True):
+            if isinstance(answer, BaseException) and not isinstance(answer, GatewayError):
+                raise answer
+            found[chat] = answer
+        return found
 
     async def bot_rights(self, chat: ChatId) -> BotRights:
         try:

@@ -8,8 +8,17 @@ from datetime import timedelta
 
 from bot.errors import BadCommand
 from bot.membership.codes import normalise_code
-from bot.membership.durations import DURATION_USAGE, parse_duration
-from bot.membership.groups import Group, GroupKind, parse_group
+from bot.membership.durations import DURATION_USAGE, MAX_DURATION, MIN_DURATION, parse_duration
+from bot.membership.groups import Group, GroupKind, parse_group, split_class
+from bot.membership.invite_words import (
+    NATURAL_HINT,
+    ROLE_FORMS,
+    ROLE_TAILS,
+    Deadline,
+    leftover_problem,
+    looks_like_subject,
+    take_phrases,
+)
 from bot.membership.invites import INVITE_GROUP_KINDS, default_group
 from bot.roles import ROLE_TITLES, Role, parse_role
 
@@ -17,9 +26,10 @@ MAX_USES = 1000
 MAX_REASON = 500
 
 INVITE_USAGE = (
-    "Формат: /пригласить <роль> [класс] [uses=N] [ttl=7d] [approve=yes|no]. "
+    "Формат: /пригласить <роль> [класс] [на 3 дня | до пятницы] [на одно использование] [без одобрения] "
+    "(или uses=N ttl=7d approve=yes|no). "
     "Роли: учитель, классный руководитель, администрация, ученик, родитель. "
-    "Пример: /пригласить родитель 5А"
+    "Пример: /пригласить родитель 5А на неделю"
 )
 REJECT_USAGE = "Формат: /отклонить <номер заявки> [причина]. Пример: /отклонить 12 не нашли ученика в списке класса"
 REQUEST_ID_USAGE = "Укажите номер заявки, например: /принять 12"
@@ -40,6 +50,8 @@ class InviteArgs:
     """How long the link works."""
     approve: bool | None
     """Whether joining needs a decision."""
+    until: Deadline | None = None
+    """A deadline said as a day («до пятницы»); the flow turns it into `ttl` with the clock."""
 
 
 _KEYS: dict[str, str] = {
@@ -100,11 +112,12 @@ def _split_options(tokens: list[str]) -> tuple[list[str], dict[str, str]]:
 def _parse_role_words(words: list[str]) -> tuple[Role, list[str]]:
     if not words:
         raise _usage("no role")
-    role = parse_role(words[0])
+    first = words[0].lower().replace("ё", "е")
+    role = parse_role(ROLE_FORMS.get(first, first))
     if role is None:
         raise _usage(f"bad role {words[0]!r}", f"Не знаю роль «{words[0][:30]}».")
     rest = words[1:]
-    if rest and rest[0].lower() in _ROLE_TAILS.get(role, frozenset()):
+    if rest and rest[0].lower() in _ROLE_TAILS.get(role, frozenset()) | ROLE_TAILS:
         rest = rest[1:]
     return role, rest
 
@@ -123,33 +136,68 @@ def _invite_group(role: Role, group_words: list[str]) -> Group:
         if group is None:
             raise _usage(f"{role.value} needs a group", f"Для роли «{title}» укажите группу, например: {forms}.")
         return group
-    try:
-        group = parse_group(" ".join(group_words))
-    except BadCommand as error:
-        raise _usage("bad group", error.text) from error
+    named = _named(group_words)
+    if named is not None:
+        group = named
+    else:
+        try:
+            school_class, rest = split_class(" ".join(group_words))
+        except BadCommand as error:
+            said_a_class = group_words[0][:1].isdigit()  # «12А», «5Z»: the class's own problem is clearer
+            raise _usage("bad group", error.text if said_a_class else leftover_problem(group_words)) from error
+        tail = rest.split()
+        if not tail:
+            group = Group.of_class(school_class)
+        elif GroupKind.SUBJECT in kinds and looks_like_subject(tail):
+            group = parse_group(f"{school_class} {rest}")
+        else:
+            raise _usage("leftover words", leftover_problem(tail))
     if group.kind not in kinds:
         raise _usage(f"{role.value} to {group.kind.value}", f"Для роли «{title}» подходит группа вида: {forms}.")
     return group
 
 
+def _named(words: list[str]) -> Group | None:
+    try:
+        group = parse_group(" ".join(words))
+    except BadCommand:
+        return None
+    return group if group.kind in (GroupKind.STAFF, GroupKind.ADMINISTRATION) else None
+
+
 def parse_invite_args(args: str) -> InviteArgs:
-    """`<роль> [группа] [uses=N] [ttl=DURATION] [approve=yes|no]`, keys also in Russian."""
+    """`<роль> [группа] [uses=N] [ttl=DURATION] [approve=yes|no]`, keys also in Russian, and natural
+    Russian: «родителя 5А на 3 дня», «ученики 5А до пятницы на одно использование без одобрения»."""
     words, options = _split_options(args.split())
-    role, group_words = _parse_role_words(words)
+    try:
+        said = take_phrases(words)
+    except BadCommand as error:
+        raise _usage("bad phrase", error.text) from error
+    role, group_words = _parse_role_words(said.rest or [])
     group = _invite_group(role, group_words)
-    ttl = None
+    ttl = said.ttl
     if "ttl" in options:
+        if ttl is not None or said.until is not None:
+            raise _usage("ttl twice", "Срок указан дважды: оставьте что-то одно.")
         try:
             ttl = parse_duration(options["ttl"])
         except BadCommand as error:
             raise _usage("bad ttl", DURATION_USAGE) from error
-    return InviteArgs(
-        role=role,
-        group=group,
-        uses=_parse_uses(options["uses"]) if "uses" in options else None,
-        ttl=ttl,
-        approve=_parse_approve(options["approve"]) if "approve" in options else None,
-    )
+    if ttl is not None and not MIN_DURATION <= ttl <= MAX_DURATION:
+        raise _usage("ttl out of range", "Ссылка действует от 1 минуты до 90 дней. " + NATURAL_HINT)
+    uses = said.uses
+    if "uses" in options:
+        if uses is not None:
+            raise _usage("uses twice", "Число использований указано дважды: оставьте что-то одно.")
+        uses = _parse_uses(options["uses"])
+    elif uses is not None and not 1 <= uses <= MAX_USES:
+        raise _usage("bad uses", f"Число использований — целое от 1 до {MAX_USES}.")
+    approve = said.approve
+    if "approve" in options:
+        if approve is not None:
+            raise _usage("approve twice", "Одобрение указано дважды: оставьте что-то одно.")
+        approve = _parse_approve(options["approve"])
+    return InviteArgs(role=role, group=group, uses=uses, ttl=ttl, approve=approve, until=said.until)
 
 
 _REQUEST_ID = re.compile(r"(?:№|#|n|no\.?)?\s*(\d{1,9})", re.IGNORECASE)

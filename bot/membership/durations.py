@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from bot.errors import BadCommand
 
@@ -58,3 +58,8 @@ def format_expiry(expires_at: datetime, now: datetime) -> str:
     if expires_at <= now:
         return "истекла"
     return f"через {format_duration(expires_at - now)}"
+
+
+def format_until(expires_at: datetime, tz: tzinfo) -> str:
+    """«06.12, 19:14» in the school's time zone: the moment a link stops working, as people read it."""
+    return expires_at.astimezone(tz).strftime("%d.%m, %H:%M")

@@ -120,9 +120,11 @@ _NAME_PART = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
 def validate_child_name(text: str) -> str:
-    """A child's name of 2–60 letters, spaces and hyphens, each part capitalised."""
+    """A child's surname and name (two words or more) of letters and hyphens, up to 60 characters, each
+    part capitalised."""
     parts = text.split()
     name = " ".join(parts)
-    if not 2 <= len(name) <= 60 or not all(_NAME_PART.fullmatch(part) for part in parts):
+    # a surname and a name at least (issue 11): «Петя» alone cannot be checked against the class list
+    if len(parts) < 2 or not 2 <= len(name) <= 60 or not all(_NAME_PART.fullmatch(part) for part in parts):
         raise BadCommand("bad child name", text=CHILD_NAME_HINT)
     return " ".join("-".join(piece[:1].upper() + piece[1:].lower() for piece in part.split("-")) for part in parts)

@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.chats import ChatBinding, ChatPurpose
+from bot.classlist.matching import names_overlap
 from bot.errors import BadCommand
 from bot.membership.groups import Group, GroupKind, SchoolClass, parse_class
 from bot.port.ids import PersonId
@@ -144,12 +145,15 @@ def strangers(binding: ChatBinding, members: Iterable[MemberFacts]) -> list[Pers
 
 
 def same_name(first: str, second: str) -> bool:
-    """«Иванов Петя» is «Петя Иванов»: parents write the name in any order and case."""
+    """«Иванов Петя» is «Петя Иванов», «Пётр Иванов» and «Иванов Петр»: parents write the name in any
+    order, case and form (bot.classlist.matching)."""
 
     def words(name: str) -> list[str]:
         return sorted(name.lower().replace("ё", "е").replace("-", " ").split())
 
-    return bool(words(first)) and words(first) == words(second)
+    if bool(words(first)) and words(first) == words(second):
+        return True
+    return names_overlap(first, second)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -110,3 +110,17 @@ def check_may_decide(
     if may(actor_roles, Action.DECIDE_REQUESTS):
         return
     _check_scope(actor_roles, actor_classes, actor_subject_groups, role, group, _DECIDE)
+
+
+def check_own_class(actor_roles: Set[Role], actor_classes: Set[SchoolClass], school_class: SchoolClass | None,
+                    doing: str) -> None:
+    """Administrators act on any class (3.2); a class teacher on their own (3.3): PermissionDenied otherwise.
+
+    `doing` completes «Вы можете … только своего класса»: «смотреть список», «снимать предупреждения учеников».
+    """
+    if may(actor_roles, Action.MANAGE_PEOPLE):
+        return
+    if may(actor_roles, Action.INVITE_OWN_CLASS) and school_class is not None and school_class in actor_classes:
+        return
+    raise PermissionDenied(f"not own class {school_class}",
+                           text=f"Извините, вы можете {doing} только своего класса ({_list(actor_classes)}).")

@@ -7,7 +7,8 @@ never an `if platform == …`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
@@ -82,6 +83,8 @@ class MembersPage:
     members: tuple[PersonId, ...]
     cursor: str | None
     """Pass back for the next page; None after the last."""
+    profiles: Mapping[PersonId, Profile] = field(default_factory=dict)
+    """Names the platform gave with the list (VK's `profiles`, MAX's member names): no lookup needed."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -139,6 +142,11 @@ class Gateway(Protocol):
         ...
 
     async def members(self, chat: ChatId, cursor: str | None = None) -> MembersPage: ...
+
+    async def first_pages(self, chats: list[ChatId]) -> dict[ChatId, MembersPage | GatewayError]:
+        """The first page of many chats' member lists, in as few requests as the platform allows
+        (a refused chat maps to its error; the rest go on page by page with `members`)."""
+        ...
 
     async def bot_rights(self, chat: ChatId) -> BotRights: ...
 

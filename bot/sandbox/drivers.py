@@ -49,6 +49,9 @@ class Driver(Protocol):
     def chat_key(self, chat: str) -> str: ...
     def conversation(self, user: int, chat: str | None) -> int: ...
     async def write(self, user: int, text: str, chat: str | None = None, *, reply_to: str | None = None) -> str: ...
+    async def send_file(self, user: int, filename: str, data: bytes, text: str = "", chat: str | None = None) -> str:
+        """Write `text` with a document attached (a CSV class list)."""
+        ...
     async def open_link(self, user: int, payload: str) -> None: ...
     async def press(self, user: int, chat: str | None, seen: Seen, payload: str) -> str: ...
     async def join_by_link(self, user: int, link: str) -> None: ...
@@ -89,6 +92,12 @@ class VkDriver:
     async def write(self, user: int, text: str, chat: str | None = None, *, reply_to: str | None = None) -> str:
         sent = await self.emulator.user_writes(user, text, peer_id=self.chats[chat] if chat else None,
                                                reply_to_cmid=int(reply_to) if reply_to else None)
+        return str(sent["conversation_message_id"])
+
+    async def send_file(self, user: int, filename: str, data: bytes, text: str = "", chat: str | None = None) -> str:
+        attachment = self.emulator.user_uploads_doc(user, filename, data)
+        sent = await self.emulator.user_writes(user, text, peer_id=self.chats[chat] if chat else None,
+                                               attachments=[attachment])
         return str(sent["conversation_message_id"])
 
     async def open_link(self, user: int, payload: str) -> None:
@@ -168,6 +177,12 @@ class MaxDriver:
     async def write(self, user: int, text: str, chat: str | None = None, *, reply_to: str | None = None) -> str:
         sent = await self.emulator.user_writes(user, text, chat_id=self.chats[chat] if chat else None,
                                                reply_to_mid=reply_to)
+        return str(sent["body"]["mid"])
+
+    async def send_file(self, user: int, filename: str, data: bytes, text: str = "", chat: str | None = None) -> str:
+        attachment = self.emulator.user_uploads_file(user, filename, data)
+        sent = await self.emulator.user_writes(user, text, chat_id=self.chats[chat] if chat else None,
+                                               attachments=[attachment])
         return str(sent["body"]["mid"])
 
     async def open_link(self, user: int, payload: str) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.sandbox.emulator_callback import RETRY_DELAYS, CallbackDelivery, CallbackSender
+from bot.sandbox.emulator_execute import run_execute
 from bot.sandbox.emulator_methods import METHODS, receive_upload
 from bot.sandbox.emulator_params import Params
 from bot.sandbox.emulator_state import (
@@ -45,6 +46,7 @@ _CONTROL_ACTIONS = (
     "user_writes", "user_edits", "user_joins_by_link", "user_added", "user_leaves", "press_button",
     "add_user", "add_chat", "set_bot_admin", "expire_key", "fail_next", "http_error_next", "delay_next", "drop_next",
     "duplicate_next_event", "set_callback_server", "remove_callback_server", "push_raw_event",
+    "user_uploads_doc",
 )
 
 
@@ -133,6 +135,7 @@ class VkEmulator:
         app.router.add_route("*", "/method/{method}", self._handle_api)
         app.router.add_route("*", "/lp/{group_id}", self._handle_longpoll)
         app.router.add_post("/upload/{kind}", self._handle_upload)
+        app.router.add_get(r"/doc{owner:\d+}_{doc_id:\d+}", self._handle_user_doc)
         app.router.add_get("/_emulator/messages", self._handle_control_messages)
         app.router.add_get("/_emulator/requests", self._handle_control_requests)
         app.router.add_post("/_emulator/{action}", self._handle_control)
@@ -208,6 +211,7 @@ class VkEmulator:
         reply_to_cmid: int | None = None,
         fwd_cmids: list[int] | None = None,
         raw_fields: dict[str, Any] | None = None,
+        attachments: list[dict[str, Any]] | None = None,
     ) -> dict:
         """`raw_fields` go into the message as they are (attachments or forwards of any shape)."""
         st = self._state
@@ -226,10 +230,27 @@ class VkEmulator:
             fields["reply_message"] = st.quoted(peer, [reply_to_cmid])[0]
         if fwd_cmids:
             fields["fwd_messages"] = st.quoted(peer, fwd_cmids)
+        if attachments:
+            fields["attachments"] = attachments
         fields.update(raw_fields or {})
         message = st.store_message(peer, user_id, text, **fields)
         st.deliver_message_new(message)
         return public_message(message)
+
+    def user_uploads_doc(self, user_id: int, filename: str, data: bytes | str,
+                         content_type: str = "text/csv") -> dict[str, Any]:
+        """A document a person attaches (paperclip → file): returns the attachment to pass to user_writes.
+
+        Its `url` is served by the emulator, as vk.com/doc… links are by VK, without a token."""
+        st = self._state
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        doc_id = st.next_object_id()
+        upload = UploadedFile("doc", filename, len(raw), content_type, raw, token=secrets.token_hex(9))
+        st.user_docs[(user_id, doc_id)] = upload
+        ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+        return {"type": "doc", "doc": {"id": doc_id, "owner_id": user_id, "title": filename, "size": len(raw),
+                                       "ext": ext, "date": int(time.time()), "type": 1,
+                                       "url": f"{st.base_url}/doc{user_id}_{doc_id}?hash={upload.token}&dl=1"}}
 
     async def user_edits(self, user_id: int, peer_id: int, cmid: int, text: str) -> dict:
         message = self._state.find_message(peer_id, cmid=cmid)
@@ -396,12 +417,15 @@ class VkEmulator:
             code = self._faults.take_fail(method)
             if code is not None:
                 raise VkApiError(code)
-            result = self._call(method, params)
+            if method == "execute":
+                result, errors = run_execute(self._state, params.get("code", ""), METHODS)
+            else:
+                result, errors = self._call(method, params), []
         except VkApiError as err:
             return _json(_error_body(err, method, params))
         if self._faults.take_drop(method):
             return _drop(request)
-        return _json({"response": result})
+        return _json({"response": result, **({"execute_errors": errors} if errors else {})})
 
     def _check_access(self, token: str | None, params: dict[str, str]) -> None:
         if not token:
@@ -470,6 +494,14 @@ class VkEmulator:
                 data = field.file.read()
                 upload = UploadedFile(kind, field.filename or "", len(data), field.content_type, data)
         return _json(receive_upload(self._state, kind, request.query.get("key", ""), upload))
+
+    async def _handle_user_doc(self, request: web.Request) -> web.Response:
+        """A person's document by its link; the hash in the link is the only key, as at VK."""
+        key = (int(request.match_info["owner"]), int(request.match_info["doc_id"]))
+        upload = self._state.user_docs.get(key)
+        if upload is None or request.query.get("hash") != upload.token:
+            return web.Response(status=404, text="File not found")
+        return web.Response(body=upload.data, content_type=upload.content_type or "application/octet-stream")
 
     # --- HTTP: control API (standalone sandbox) -----------------------------------------
     async def _handle_control(self, request: web.Request) -> web.Response:

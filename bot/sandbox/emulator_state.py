@@ -231,6 +231,8 @@ class EmulatorState:
         self.event_answers: list[dict[str, str]] = []
         self.pending_callbacks: dict[str, tuple[int, int]] = {}  # event_id -> (user_id, peer_id)
         self.uploads: list[UploadedFile] = []
+        self.user_docs: dict[tuple[int, int], UploadedFile] = {}
+        """Documents people attached to their messages, served at their `url` like vk.com/doc… links."""
         self.upload_slots: dict[str, tuple[str, int]] = {}  # key -> (kind, peer_id)
         self.attachments: dict[str, dict[str, Any]] = {}  # "photo-1_5" -> VK attachment object
         self.sent_random_ids: dict[tuple[int, int], tuple[dict[str, Any], float]] = {}

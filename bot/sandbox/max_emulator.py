@@ -107,6 +107,7 @@ class MaxEmulator(PeopleMixin):
             app.router.add_route(method, path.replace("{chatId}", _CHAT), self._endpoint(f"{method} {path}", handler))
         app.router.add_get("/updates", self._handle_updates)
         app.router.add_post("/upload", self._handle_upload)
+        app.router.add_get("/files/{token}", self._handle_user_file)
         add_control_routes(app, self)
         # access_log=None: tokens must not reach logs, and the sandbox console stays readable.
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
@@ -331,6 +332,15 @@ class MaxEmulator(PeopleMixin):
         start = st.updates.start_for(marker)
         updates, next_marker = await st.updates.wait(start, limit, types, min(float(timeout), self.max_poll_timeout))
         return {"updates": updates, "marker": next_marker}
+
+    # --- HTTP: files people attached ----------------------------------------------------
+    async def _handle_user_file(self, request: web.Request) -> web.StreamResponse:
+        """A file a person attached, by the `url` of its payload (no token: the URL is the key)."""
+        token = request.match_info["token"]
+        upload = next((u for u in self._state.user_files if u.token == token), None)
+        if upload is None:
+            return web.Response(status=404, text="Not found")
+        return web.Response(body=upload.data, content_type=upload.content_type or "application/octet-stream")
 
     # --- HTTP: the upload URL -----------------------------------------------------------
     async def _handle_upload(self, request: web.Request) -> web.StreamResponse:

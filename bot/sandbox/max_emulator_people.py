@@ -17,6 +17,7 @@ from bot.sandbox.max_emulator_state import (
     Chat,
     MaxState,
     PendingCallback,
+    UploadedFile,
     User,
     now_ms,
 )
@@ -142,6 +143,22 @@ class PeopleMixin:
         extra = {"user_locale": LOCALE} if chat.is_dialog else {}
         st.emit("message_created", chat, message=message, **extra)
         return message
+
+    def user_uploads_file(self, user_id: int, filename: str, data: bytes | str,
+                          content_type: str = "text/csv") -> dict[str, Any]:
+        """A file a person attaches: returns the attachment (schema FileAttachment) to pass to user_writes.
+
+        Its payload `url` is served by the emulator without a token, like MAX's file links."""
+        st = self._state
+        self._ensure_user(user_id)
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        token = secrets.token_urlsafe(24)
+        upload = UploadedFile("file", filename, len(raw), content_type, raw, token=token,
+                              object_id=st.next_object_id())
+        st.user_files.append(upload)
+        return {"type": "file", "payload": {"url": f"{st.base_url}/files/{token}", "token": token,
+                                            "fileId": upload.object_id},
+                "filename": filename, "size": len(raw)}
 
     async def user_edits(self, user_id: int, mid: str, text: str) -> dict:
         st = self._state

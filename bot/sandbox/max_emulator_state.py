@@ -285,6 +285,8 @@ class MaxState:
         self.callbacks: dict[str, PendingCallback] = {}
         self.callback_answers: list[dict[str, Any]] = []
         self.uploads: list[UploadedFile] = []
+        self.user_files: list[UploadedFile] = []
+        """Files people attached to their messages, served at their payload `url`."""
         self.upload_slots: dict[str, str] = {}  # slot -> kind
         self.subscription: Subscription | None = None
         self.duplicate_next = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from bot.sandbox.drivers import Driver, Seen
 from bot.sandbox.script import ScriptError, Step
@@ -14,8 +15,13 @@ _LINK = re.compile(r"https://(?:vk\.me/join/|max\.ru/join/)\S+")
 _REQUEST = re.compile(r"[№#]\s?(\d+)")
 
 
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
 class Player:
-    def __init__(self, world: SandboxWorld, out: Callable[[str], None] = print) -> None:
+    def __init__(self, world: SandboxWorld, out: Callable[[str], None] = print, files: Path = EXAMPLES) -> None:
+        self.files = files
+        """Where `file=` attachments of a script are found (the script's folder)."""
         self.world = world
         self.people: Driver = world.driver
         self.out = out
@@ -60,6 +66,11 @@ class Player:
                 self.out(f"[{self._title(chat, who.vk_id)}] {who.name} ({who.title}) открывает ссылку бота "
                          f"(код {payload})")
                 await people.open_link(who.vk_id, payload)
+            elif step.file:
+                data = self._file(step.file)
+                self.out(f"[{self._title(chat, who.vk_id)}] {who.name} ({who.title}) присылает файл «{step.file}» "
+                         f"с подписью: {text}")
+                await people.send_file(who.vk_id, Path(step.file).name, data, text, chat)
             else:
                 reply_to = None
                 if step.reply_to:
@@ -96,6 +107,13 @@ class Player:
                 await people.leave(step.where, who.vk_id)
         await self.world.settle(before)
         self.show_new_bot_messages()
+
+    def _file(self, name: str) -> bytes:
+        path = Path(name) if Path(name).is_absolute() else self.files / name
+        try:
+            return path.read_bytes()
+        except OSError as error:
+            raise ScriptError(f"не могу прочитать файл {name}: {error.strerror}") from None
 
     def _find_button(self, user: int, chat: str | None, label: str) -> tuple[Seen, str, bool]:
         for seen in reversed(self.people.bot_messages(user, chat)):

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.logs import quiet_libraries
-from bot.sandbox.player import Player
+from bot.sandbox.player import EXAMPLES, Player
 from bot.sandbox.script import ScriptError, Step, parse_line, parse_script
 from bot.sandbox.world import CHATS, SandboxWorld
 
@@ -34,17 +34,17 @@ def run_sandbox(script: Path | None = None, platform: str = "vk") -> int:
         except (OSError, ScriptError) as error:
             print(f"Не удалось прочитать сценарий: {error}", file=sys.stderr)
             return 2
-        return asyncio.run(play_script(steps, platform))
+        return asyncio.run(play_script(steps, platform, files=script.resolve().parent))
     try:
         return asyncio.run(interactive(platform))
     except KeyboardInterrupt:
         return 0
 
 
-async def play_script(steps: list[Step], platform: str = "vk") -> int:
+async def play_script(steps: list[Step], platform: str = "vk", files: Path = EXAMPLES) -> int:
     world = SandboxWorld(platforms=[platform])
     await world.start()
-    player = Player(world)
+    player = Player(world, files=files)
     try:
         for step in steps:
             try:

@@ -86,6 +86,14 @@ async def press(world: SandboxWorld, user: int, peer: int, cmid: int, payload: A
     raise AssertionError("the press was not answered")
 
 
+async def agree(world: SandboxWorld, user: int, consent: dict) -> dict:
+    """The parent presses «Согласен» under the consent text (152-ФЗ); returns the question about the child."""
+    assert "СОГЛАСИЕ" in consent["text"]
+    await press(world, user, user, consent["conversation_message_id"], card_button(consent, "Согласен"))
+    return await world.emulator.wait_for_bot_message(
+        user, predicate=lambda m: "ребёнка" in m["text"] and not m.get("keyboard"), timeout=5)
+
+
 def card_button(card: dict, label: str) -> Any:
     buttons = [b for row in card["keyboard"]["buttons"] for b in row]
     action = next(b["action"] for b in buttons if b["action"]["label"] == label)
@@ -97,7 +105,7 @@ async def test_parent_joins_by_link_and_leaked_link_is_shut(make: MakeWorld) -> 
     emulator, staff = world.emulator, world.chat_peers["staff"]
     await bind_all(world)
     code = await issue(world, "/пригласить родитель 5А")
-    asked = await say(world, NEWCOMER, "Начать", ref=code)
+    asked = await agree(world, NEWCOMER, await say(world, NEWCOMER, "Начать", ref=code))
     assert "ребёнка" in asked["text"]
     thanks = await say(world, NEWCOMER, "Орлов Миша")
     assert "Заявка №" in thanks["text"]
@@ -300,7 +308,7 @@ async def test_while_the_childs_name_is_awaited_other_messages_reach_their_own_h
     world, _ = await make()
     await bind_all(world)
     code = await issue(world, "/пригласить родитель 5А")
-    assert "ребёнка" in (await say(world, NEWCOMER, "Начать", ref=code))["text"]
+    assert "ребёнка" in (await agree(world, NEWCOMER, await say(world, NEWCOMER, "Начать", ref=code)))["text"]
     assert "Правила общения" in (await say(world, NEWCOMER, "Правила"))["text"]
     assert "Как защитить аккаунт" in (await say(world, NEWCOMER, "как защитить аккаунт от взлома?"))["text"]
     assert "fipi.ru" in (await say(world, NEWCOMER, "где демоверсии огэ"))["text"]
@@ -317,7 +325,7 @@ async def _approved_with_fault(world: SandboxWorld, fault: str) -> int:
     emulator, staff = world.emulator, world.chat_peers["staff"]
     await bind_all(world)
     code = await issue(world, "/пригласить родитель 5А")
-    await say(world, NEWCOMER, "Начать", ref=code)
+    await agree(world, NEWCOMER, await say(world, NEWCOMER, "Начать", ref=code))
     await say(world, NEWCOMER, "Орлов Миша")
     card = await emulator.wait_for_bot_message(staff, predicate=lambda m: "Заявка №" in m["text"])
     if fault == "error 10":

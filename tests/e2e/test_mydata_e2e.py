@@ -93,6 +93,9 @@ async def test_admin_forgets_a_leaver_and_it_is_audited(world: SandboxWorld) -> 
         assert "/исключить" in (await ask(world, ADMIN, f"/удалить {ref}"))["text"]
     await ask(world, ADMIN, "/привязать учительская", "staff")
     assert "Исключение из школы" in (await ask(world, ADMIN, "/исключить id1004", "staff"))["text"]
+    parents = await world.emulator.wait_for_bot_message(world.chat_peers["staff"],
+                                                        predicate=lambda m: "Родители ученика" in m["text"])
+    assert "Ольга Иванова" in parents["text"]  # the leaver's parent is asked about, not left behind silently
     for ref in ("[id1004|Петя]", "vk.com/id1004"):
         assert "Петя Иванов (vk.com/id1004)" in (await ask(world, ADMIN, f"/удалить {ref}"))["text"]
     staff = world.chat_peers["staff"]

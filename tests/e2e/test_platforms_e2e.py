@@ -56,7 +56,10 @@ async def test_the_school_path_on_each_messenger(world: SandboxWorld) -> None:
 
     # A new parent starts the bot through the link and names the child; a card appears.
     await people.open_link(NEWCOMER, link[1])
-    asked = await people.next_bot_message(NEWCOMER)
+    consent = await people.next_bot_message(NEWCOMER)  # 152-ФЗ: the consent comes before anything is stored
+    assert "СОГЛАСИЕ" in consent.text and [label for label, _, _ in consent.buttons] == ["Согласен", "Не согласен"]
+    assert "записано" in await people.press(NEWCOMER, None, consent, consent.button("Согласен"))
+    asked = await people.next_bot_message(NEWCOMER, predicate=lambda m: not m.buttons)
     assert "ребёнка" in asked.text
     assert "Заявка №" in (await say(people, NEWCOMER, "Орлов Миша")).text
     card = await people.next_bot_message(ADMIN, "staff", predicate=lambda m: "Заявка №" in m.text)

@@ -58,3 +58,33 @@ async def test_the_demo_plays_on_max_too(capsys: pytest.CaptureFixture[str]) -> 
                      "https://max.ru/join/", "без одобренной заявки", "сбросьте её вручную",
                      "Сообщение удалено: п. 4.5", "(всплывающее: Готово: предупреждение снято.)"):
         assert expected in out, expected
+
+
+@pytest.mark.parametrize("platform", ["vk", "max"])
+async def test_membership_shows_the_school_year_on_each_messenger(platform: str,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    script = parse_script((EXAMPLES / "membership.sandbox").read_text(encoding="utf-8"))
+    assert any(step.file == "roster-5a.csv" for step in script)
+    code = await play_script(script, platform)
+    out = capsys.readouterr().out
+    assert code == 0
+    for expected in (
+        "Не привязываю: Учительская — только для сотрудников",
+        "эта роль у него пропадёт",
+        "Добавятся (4)",
+        "Список 5А загружен: добавлено 4",
+        "Иванов Пётр — ученик ✓, родители: 1",
+        "Не понял: «срочно»",
+        "действует до ",
+        "СОГЛАСИЕ родителя",
+        "Ребёнок в списке 5А: найден — Орлов Михаил",
+        "⚠️ Заявитель — ученик (5А)",
+        "Снято предупреждение",
+        "Заменить на: Мария Петрова",
+        "Участники: вся школа",
+        "Родители ученика",
+        "Класс 5А переведён в 6А",
+        "Согласие отозвано",
+        "Класс 6А выпущен",
+    ):
+        assert expected in out, expected
