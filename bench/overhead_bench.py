@@ -53,11 +53,12 @@ class Process:
     name: str
     argv: list[str]
     env: dict[str, str]
+    cwd: str | None = None
     proc: asyncio.subprocess.Process | None = None
     log: Path = field(default_factory=lambda: Path(tempfile.mkstemp(prefix="bench-", suffix=".log")[1]))
 
     async def start(self) -> None:
-        self.proc = await asyncio.create_subprocess_exec(*self.argv, env={**os.environ, **self.env},
+        self.proc = await asyncio.create_subprocess_exec(*self.argv, env={**os.environ, **self.env}, cwd=self.cwd,
                                                          stdout=asyncio.subprocess.DEVNULL,
                                                          stderr=self.log.open("wb"))
 
@@ -138,11 +139,15 @@ class Bench:
         env = {"SCHOOLBOT_VK__TOKEN": TOKEN, "SCHOOLBOT_VK__API_URL": emulator.api_url,
                "SCHOOLBOT_VK__GROUP_ID": str(GROUP_ID), "SCHOOLBOT_STORAGE__PATH": str(db),
                "SCHOOLBOT_SCHOOL__ADMINS": f'["vk:{ADMIN}"]', "SCHOOLBOT_LOGGING__LEVEL": "WARNING", **extra}
-        return Process("schoolbot", [sys.executable, "-m", "bot", "run"], env)
+        profile = os.environ.get("SCHOOLBOT_BENCH_PROFILE")  # a path: the bot runs under cProfile
+        argv = [sys.executable, *(["-m", "cProfile", "-o", profile] if profile else []), "-m", "bot", "run"]
+        return Process("schoolbot", argv, {"PYTHONPATH": str(ROOT), **env}, cwd=str(ROOT))
 
     def bare(self, emulator: VkEmulator) -> Process:
         env = {"SCHOOLBOT_BENCH_TOKEN": TOKEN, "SCHOOLBOT_BENCH_API": emulator.api_url}
-        return Process("bare vkbottle", [sys.executable, str(ROOT / "bench" / "bare_echo_bot.py")], env)
+        # Its own folder: vkbottle leaves a .vkbottle/ directory behind.
+        return Process("bare vkbottle", [sys.executable, str(ROOT / "bench" / "bare_echo_bot.py")], env,
+                       cwd=tempfile.mkdtemp(prefix="bench-bare-"))
 
     # --- one bot through every pattern ------------------------------------------------------------
     async def run_bot(self, kind: str) -> None:
@@ -254,16 +259,17 @@ class Bench:
             await bot.start()
             try:
                 if mode == "webhook":
-                    await until(lambda: db.exists() and _can_connect(port), 120, "webhook server")
+                    await until(lambda db=db, port=port: db.exists() and _can_connect(port), 120, "webhook server")
                     await asyncio.sleep(1)
                     assert await emulator.set_callback_server(f"http://127.0.0.1:{port}/vk/callback", "bench-secret-1")
                 else:
-                    await until(lambda: bool(emulator.calls("groups.getLongPollServer")), 120, "start")
+                    await until(lambda emulator=emulator: bool(emulator.calls("groups.getLongPollServer")), 120, "start")
                 count = self.n(2000)
                 before = _handled(db)
                 started = time.monotonic()
                 await self.chat_texts(emulator, chat, [CHAT_TEXTS[i % len(CHAT_TEXTS)] for i in range(count)])
-                await until(lambda: _handled(db) - before >= count, 600, f"{mode} intake")
+                await until(lambda db=db, before=before, count=count: _handled(db) - before >= count, 600,
+                            f"{mode} intake")
                 self.numbers.setdefault("schoolbot", {})[f"intake_{mode}"] = count / (time.monotonic() - started)
             finally:
                 await bot.stop()

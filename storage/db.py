@@ -17,7 +17,8 @@ import contextlib
 import itertools
 import os
 import re
-from collections.abc import AsyncIterator, Iterable, Sequence
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -259,6 +260,18 @@ class Database:
         async with self.transaction() as tx:
             return await tx.execute(sql, params)
 
+    async def run_batch(self, statements: Sequence[Statement]) -> list[int]:
+        """Several writes in one transaction and in one trip to the database thread (the hot paths:
+        storing updates, recording a sent message); inside a transaction, they join it.
+
+        Returns each statement's result as `execute` does.
+        """
+        tx = self._open()
+        if tx is not None:
+            return await tx.run_batch(statements)
+        async with self._lock:
+            return await _in_thread(self._conn, _run_statements, list(statements), True)
+
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         tx = self._open()
         if tx is not None:
@@ -302,8 +315,11 @@ class Transaction:
         cursor = await self._conn.execute(sql, tuple(params))
         if sql.lstrip().upper().startswith(("UPDATE", "DELETE")):
             return cursor.rowcount
-        # An INSERT … ON CONFLICT DO NOTHING that inserted nothing reports 0, not a stale rowid.
         return (cursor.lastrowid or 0) if cursor.rowcount != 0 else 0
+
+    async def run_batch(self, statements: Sequence[Statement]) -> list[int]:
+        """Several statements in one trip to the database thread, inside this transaction."""
+        return await _in_thread(self._conn, _run_statements, list(statements), False)
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         # One trip to the database thread instead of three (execute, fetch, close).
@@ -315,3 +331,44 @@ class Transaction:
 
 
 _current: ContextVar[Transaction | None] = ContextVar("schoolbot_transaction", default=None)
+
+Statement = tuple[str, Sequence[Any]]
+"""SQL and its parameters."""
+
+
+def statement_result(cursor: sqlite3.Cursor, sql: str) -> int:
+    """What `execute` returns: the rowcount of an UPDATE or DELETE, else the new rowid (0 if none)."""
+    if sql.lstrip().upper().startswith(("UPDATE", "DELETE")):
+        return cursor.rowcount
+    # An INSERT … ON CONFLICT DO NOTHING that inserted nothing reports 0, not a stale rowid.
+    return (cursor.lastrowid or 0) if cursor.rowcount != 0 else 0
+
+
+def _run_statements(connection: sqlite3.Connection, statements: list[Statement], own_transaction: bool) -> list[int]:
+    """Runs in the database thread. With its own transaction, all or nothing."""
+    results = []
+    if own_transaction:
+        connection.execute("BEGIN IMMEDIATE")
+    try:
+        for sql, params in statements:
+            results.append(statement_result(connection.execute(sql, tuple(params)), sql))
+        if own_transaction:
+            connection.execute("COMMIT")
+    except BaseException:
+        if own_transaction and connection.in_transaction:
+            with contextlib.suppress(Exception):
+                connection.execute("ROLLBACK")
+        raise
+    return results
+
+
+async def _in_thread(connection: aiosqlite.Connection, fn: Callable[..., list[int]], *args: Any) -> list[int]:
+    """One call in aiosqlite's database thread on its sqlite3 connection.
+
+    aiosqlite offers no public way to run several statements in one trip; `_execute` and `_conn`
+    have been stable across its releases (pinned in pyproject.toml), and this is the only place
+    that uses them.
+    """
+    raw: sqlite3.Connection = connection._conn
+    result: list[int] = await connection._execute(fn, raw, *args)
+    return result

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from bot.port.events import Event, Incoming, dump_event, load_event
 from bot.port.ids import Platform
-from storage.db import Database
+from storage.db import Database, Statement
 from storage.times import iso
 
 MAX_ATTEMPTS = 5
@@ -45,22 +45,23 @@ class Inbox:
         return str(row["position"]) if row is not None else None
 
     async def store(self, platform: Platform, batch: Sequence[Incoming], position: str | None, now: datetime) -> int:
-        """Store new updates (redeliveries are dropped by key) and move the poll position; returns how many."""
-        stored = 0
-        async with self._db.transaction() as tx:
-            for incoming in batch:
-                stored += bool(await tx.execute(
-                    "INSERT INTO inbox (platform, key, lane, event, received_at) VALUES (?, ?, ?, ?, ?) "
-                    "ON CONFLICT (platform, key) DO NOTHING",
-                    (platform.value, incoming.key, incoming.event.where, dump_event(incoming.event), iso(now)),
-                ))
-            if position is not None:
-                await tx.execute(
-                    "INSERT INTO poll_state (platform, position, updated_at) VALUES (?, ?, ?) "
-                    "ON CONFLICT (platform) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at",
-                    (platform.value, position, iso(now)),
-                )
-        return stored
+        """Store new updates (redeliveries are dropped by key) and move the poll position, in one
+        transaction and one trip to the database; returns how many were new."""
+        statements: list[Statement] = [
+            ("INSERT INTO inbox (platform, key, lane, event, received_at) VALUES (?, ?, ?, ?, ?) "
+             "ON CONFLICT (platform, key) DO NOTHING",
+             (platform.value, incoming.key, incoming.event.where, dump_event(incoming.event), iso(now)))
+            for incoming in batch
+        ]
+        if position is not None:
+            statements.append((
+                "INSERT INTO poll_state (platform, position, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (platform) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at",
+                (platform.value, position, iso(now))))
+        if not statements:
+            return 0
+        results = await self._db.run_batch(statements)
+        return sum(1 for result in results[:len(batch)] if result)
 
     async def pending(self, after_id: int = 0, limit: int = 500) -> list[InboxItem]:
         rows = await self._db.fetch_all(
@@ -73,10 +74,7 @@ class Inbox:
 
     async def mark_done(self, item_id: int, now: datetime) -> None:
         """Handled: the event's text is erased, the key stays to drop redeliveries."""
-        await self._db.execute(
-            "UPDATE inbox SET state = 'done', event = NULL, handled_at = ? WHERE id = ? AND state = 'pending'",
-            (iso(now), item_id),
-        )
+        await self._db.run_batch([done_statement(item_id, now)])
 
     async def mark_failed(self, item_id: int, now: datetime) -> None:
         await self._db.execute(
@@ -100,3 +98,9 @@ class Inbox:
         return await self._db.execute(
             "DELETE FROM inbox WHERE state != 'pending' AND handled_at < ?", (iso(cutoff),)
         )
+
+
+def done_statement(item_id: int, now: datetime) -> Statement:
+    """The update marked handled, to go with the decision's own statements."""
+    return ("UPDATE inbox SET state = 'done', event = NULL, handled_at = ? WHERE id = ? AND state = 'pending'",
+            (iso(now), item_id))

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from bot.port.effects import Edit, Effect, Send, SendChatLinks, dump_effect, lane_of, priority_of
 from bot.port.gateway import Problem
-from storage.db import Database, Transaction
+from storage.db import Database, Statement, Transaction
 from storage.times import iso, parse_time
 
 
@@ -47,34 +47,35 @@ class Outbox:
         """Recording an outcome and its follow-ups happens at once or not at all."""
         return self._db.transaction()
 
-    async def add(self, effects: Sequence[Effect], now: datetime) -> list[int]:
-        """Queue effects (inside the caller's transaction, when there is one).
+    async def add(self, effects: Sequence[Effect], now: datetime, *, also: Sequence[Statement] = ()) -> list[int]:
+        """Queue effects (inside the caller's transaction, when there is one), with `also` (the update
+        marked done), in one trip to the database; returns the new rows' ids.
 
         A newer edit of a message supersedes those still waiting: under a flood only the last text
         goes out (one being carried out right now finishes, and the newer one follows it).
         """
-        ids = []
-        # In a flow's commit the effects stand or fall with it: no savepoint of their own.
-        async with self._db.transaction(savepoint=False) as tx:
-            for effect in effects:
-                if isinstance(effect, Edit):
-                    await tx.execute(
-                        "UPDATE outbox SET state = 'cancelled', done_at = ? WHERE state = 'pending' AND lane = ? "
-                        "AND tag = ?", (iso(now), lane_of(effect), f"edit:{effect.tag}"))
-                tag = _tag(effect)
-                row_tag = f"edit:{effect.tag}" if isinstance(effect, Edit) else tag
-                new_id = await tx.execute(
-                    "INSERT INTO outbox (lane, priority, effect, dedup, tag, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (lane_of(effect), priority_of(effect), dump_effect(effect), new_dedup(), row_tag, iso(now)),
-                )
-                if tag is not None:  # where the tagged message will be, so a later edit finds it
-                    await tx.execute(
-                        "INSERT INTO sent_messages (tag, conversation) VALUES (?, ?) "
-                        "ON CONFLICT (tag, conversation) DO UPDATE SET message_ref = NULL, sent_at = NULL",
-                        (tag, lane_of(effect)),
-                    )
-                ids.append(new_id)
-        return ids
+        statements: list[Statement] = []
+        inserts: list[int] = []
+        for effect in effects:
+            if isinstance(effect, Edit):
+                statements.append((
+                    "UPDATE outbox SET state = 'cancelled', done_at = ? WHERE state = 'pending' AND lane = ? "
+                    "AND tag = ?", (iso(now), lane_of(effect), f"edit:{effect.tag}")))
+            tag = _tag(effect)
+            row_tag = f"edit:{effect.tag}" if isinstance(effect, Edit) else tag
+            inserts.append(len(statements))
+            statements.append((
+                "INSERT INTO outbox (lane, priority, effect, dedup, tag, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (lane_of(effect), priority_of(effect), dump_effect(effect), new_dedup(), row_tag, iso(now))))
+            if tag is not None:  # where the tagged message will be, so a later edit finds it
+                statements.append((
+                    "INSERT INTO sent_messages (tag, conversation) VALUES (?, ?) "
+                    "ON CONFLICT (tag, conversation) DO UPDATE SET message_ref = NULL, sent_at = NULL",
+                    (tag, lane_of(effect))))
+        if not statements and not also:
+            return []
+        results = await self._db.run_batch([*statements, *also])
+        return [results[i] for i in inserts]
 
     async def heads(self, busy: set[str], now: datetime, limit: int) -> list[OutboxItem]:
         """The first pending effect of each lane not in `busy` and due now, most urgent first.
@@ -103,14 +104,12 @@ class Outbox:
 
     async def mark_sent(self, item_id: int, now: datetime, *, tag: str | None = None, lane: str = "",
                         message_ref: str | None = None) -> None:
-        async with self._db.transaction(savepoint=False) as tx:
-            await tx.execute("UPDATE outbox SET state = 'sent', done_at = ?, problem = NULL WHERE id = ?",
-                             (iso(now), item_id))
-            if tag is not None:
-                await tx.execute(
-                    "UPDATE sent_messages SET message_ref = ?, sent_at = ? WHERE tag = ? AND conversation = ?",
-                    (message_ref, iso(now), tag, lane),
-                )
+        statements: list[Statement] = [
+            ("UPDATE outbox SET state = 'sent', done_at = ?, problem = NULL WHERE id = ?", (iso(now), item_id))]
+        if tag is not None:
+            statements.append(("UPDATE sent_messages SET message_ref = ?, sent_at = ? WHERE tag = ? AND conversation = ?",
+                               (message_ref, iso(now), tag, lane)))
+        await self._db.run_batch(statements)
 
     async def postpone(self, item_id: int, until: datetime) -> None:
         await self._db.execute(

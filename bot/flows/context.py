@@ -18,6 +18,7 @@ from bot.port.events import ButtonPress, Event
 from bot.port.gateway import Gateway
 from bot.port.ids import SYSTEM, ChatId, PersonId, Platform, Where
 from bot.services import Services
+from storage.inbox import done_statement
 
 
 class AlreadyCommitted(RuntimeError):
@@ -111,18 +112,29 @@ class Context:
         try:
             async with self.transaction():
                 yield
-                await self.services.repos.outbox.add(self.effects, self.services.now())
-                await self.services.repos.inbox.mark_done(self.inbox_id, self.services.now())
+                await self._owe_and_close()
         except BaseException:
             del self.effects[owed_before:]  # what the failed decision owed is owed no more
             raise
         self.committed = True
 
     async def finish(self) -> None:
-        """Commit what a flow that wrote nothing owes (its replies), once."""
+        """Commit what a flow that wrote nothing owes (its replies), once: nothing else to write, so
+        the effects and the update marked done go in one trip, in a transaction of their own."""
         if not self.committed:
-            async with self.commit():
-                pass
+            if self.transaction_open():
+                async with self.commit():
+                    pass
+                return
+            await self._owe_and_close()
+            self.committed = True
+
+    async def _owe_and_close(self) -> None:
+        now = self.services.now()
+        await self.services.repos.outbox.add(self.effects, now, also=[done_statement(self.inbox_id, now)])
+
+    def transaction_open(self) -> bool:
+        return self.services.transaction_open()
 
 
 def person_of(event: Event) -> PersonId:

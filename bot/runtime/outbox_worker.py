@@ -178,6 +178,13 @@ class OutboxWorker:
         now = self._clock()
         chats = self._s.repos.chats
         followups = list(outcome.followups)
+        if self._plainly_sent(outcome):
+            # The common case writes two rows: one trip to the database thread, a transaction of its own.
+            tag = effect.tag if isinstance(effect, Send | SendChatLinks) else None
+            await self._outbox.mark_sent(item.id, now, tag=tag, lane=item.lane, message_ref=outcome.message_ref)
+            self._unrecorded.pop(item.id, None)
+            self.done += 1
+            return
         async with self._outbox.transaction():
             if outcome.said_not_admin is not None and await chats.first_notice(outcome.said_not_admin,
                                                                               NOT_ADMIN_NOTICE, now):
@@ -198,6 +205,11 @@ class OutboxWorker:
                 await self._outbox.add(followups, now)
         self._unrecorded.pop(item.id, None)
         self.done += 1
+
+    @staticmethod
+    def _plainly_sent(outcome: Outcome) -> bool:
+        return (outcome.problem is None and not outcome.followups and outcome.said_not_admin is None
+                and outcome.can_delete_again is None)
 
     async def _give_up(self, item: OutboxItem, effect: Effect, problem: Problem, staff: list[Where]) -> None:
         template = effect.on_failure if isinstance(effect, Send | SendChatLinks | RemoveMember) else None
