@@ -1,6 +1,9 @@
-"""The independent check of the moderation rules: 799 messages written from the policy alone by
-someone who never saw the rules (2026-11-29), scored once after the rules were frozen and
-reported in the README. It is never tuned on; this test only guards against a regression."""
+"""The first independent check of the moderation rules: 799 messages written from the policy alone by
+someone who never saw the rules (2026-11-29, round 1), scored once after the round-1 rules were frozen
+and reported in the README. Round 2 of the rules was developed after it was reported, and three of its
+errors were seen while fixing false alarms (so it is no longer independent: the round-2 set is, see
+test_moderation_blind_round2.py). This test only guards against a regression: the numbers are the
+round-2 rules' (macro-F1 0.947, 7 of 442 clean messages flagged)."""
 
 import json
 from pathlib import Path
@@ -26,5 +29,5 @@ def test_the_blind_set_scores_as_reported() -> None:
         flagged += not want and bool(got)
     f1 = {label: 2 * tp / (2 * tp + fp + fn) for label, (tp, fp, fn) in counts.items()}
     assert len(rows) == 799
-    assert sum(f1.values()) / 4 >= 0.92, f1
-    assert flagged / clean <= 0.01
+    assert sum(f1.values()) / 4 >= 0.94, f1
+    assert flagged <= 7, flagged

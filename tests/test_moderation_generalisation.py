@@ -202,6 +202,8 @@ def _f1_and_false_alarms(name: str) -> tuple[dict[str, float], float]:
     [
         ("moderation_own_dev.jsonl", {"profanity": 0.95, "insult": 0.95, "personal_data": 0.97, "account_sharing": 0.97}, 0.02),
         ("moderation_own_aside.jsonl", {"profanity": 0.90, "insult": 0.95, "personal_data": 0.95, "account_sharing": 0.90}, 0.02),
+        # Round 2's held-aside set; first scored at 0.975 (personal_data) and 0.933 (account_sharing), then fixed.
+        ("moderation_own_aside2.jsonl", {"profanity": 0.95, "insult": 0.95, "personal_data": 0.95, "account_sharing": 0.92}, 0.02),
     ],
 )
 def test_own_sets_quality(name: str, targets: dict[str, float], max_false_alarms: float) -> None:

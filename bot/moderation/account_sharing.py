@@ -2,31 +2,48 @@
 
 Shared access that is meant for the whole group (a conference ID and passcode,
 a class code of an online platform, a test number, promo codes) is not a secret
-of one person and is left alone, and so are warnings («никому не сообщайте коды»).
+of one person and is left alone, and so are warnings («никому не сообщайте коды»)
+and codes that are no secret at all (a program's code, an ОКТМО, a locker).
+
+Asking is read from the verb, not a phrase list: imperatives and 2nd-person
+futures of the verbs of giving and telling («скинь», «скинешь», «продиктуй»,
+«дашь»), their infinitives after «можешь/надо» («можешь сказать код?»), and
+«мне нужен твой пароль»; a short «продиктуй» may take its object from the
+sentence before («какой код тебе пришёл? продиктуй»).
 """
 
 from __future__ import annotations
 
 import re
+from collections import deque
+from collections.abc import Iterator
 from itertools import islice
 
+from bot.moderation.owners import is_person_word
 from bot.moderation.personal_data import MAX_MATCHES, Finding
 from bot.moderation.sentences import sentence_at
 
 _DIGIT_RE = re.compile(r"\d")
 # Every pattern below needs one of these stems; most messages have none and skip them all.
 _ACCESS_HINT_RE = re.compile(
-    r"код|цифр|смс|sms|пин|pin|code|парол|pass|пасс|pwd|акк|уч[её]т|логин|вход|зайт|войт|зайд|заход|войд|пуст|пущ|профил"
+    r"код|смс|sms|(?<![а-я])(?:цифр|пин(?![а-я])|pin|code|парол|pass|пасс|пасв|pwd|акк|акаун|уч[её]т|логин|вход|зайт|войт|зайд|"
+    r"заход|захож|войд|залез|залогин|пуст(?:и|ите|ить)(?![а-я])|пущу|профил|доступ|лп(?![а-я])|страниц|"
+    r"(?:пришло|пришел|придет|придут|прилетит|прилетело)(?![а-я]))"
 )
 # «код 640281», «цифры из сообщения: 5 0 9 3 8», «Код для входа: 73-19-52».
 _CODE_RE = re.compile(
     r"(?<![а-я])(?:код\w*|цифр\w*|смс|sms|пин|pin|code)(?![а-я])[^\d.!?\n]{0,30}?(?<![\d\w])(\d(?:[ \-]?\d){3,7})(?![\d\w]|[.,:]\d)"
 )
+# «код подтверждения: X7K9P2»: letters and digits, in a sentence about confirming or logging in.
+_ALNUM_CODE_RE = re.compile(
+    r"(?<![а-я])(?:код\w*|code)(?![а-я])[^.!?\n]{0,30}?(?<![\w])((?=[a-z0-9]*\d)(?=[0-9]*[a-z])[a-z0-9]{4,8})(?![\w])"
+)
+_SECRET_CODE_CONTEXT_RE = re.compile(r"подтвержд|смс|sms|вход|пришел|пришло|придет|verification|login|telegram|госуслуг|(?<![а-я])вк(?![а-я])")
 # A pasted message with the code first: «482913 — ваш код для входа в ВК».
 _CODE_BEFORE_RE = re.compile(
-    r"(?<![\d\w])(\d(?:[ \-]?\d){3,7})(?![\d\w]|[.,:]\d)\s*(?:[—–\-:]|это|is)?\s*(?:ваш|твой|your)?\s*(?:код|code|пароль)(?![а-я])"
+    r"(?<![\d\w])(\d(?:[ \-]?\d){3,7})(?![\d\w]|[.,:]\d)\s*[—–\-:,]?\s*(?:это|is)?\s*(?:ваш|твой|your)?\s*(?:код|code|пароль)(?![а-я])"
 )
-_PASSWORD_RE = re.compile(r"(?<![а-я])(?:парол\w*|password|passwd|pass|пасс|pwd)(?![а-я])")
+_PASSWORD_RE = re.compile(r"(?<![а-я])(?:парол\w*|пас+ворд\w*|password|passwd|pass|пасс|pwd)(?![а-я])")
 # A lesson or a warning about passwords shows examples, not anyone's secret.
 _PASSWORD_LESSON_RE = re.compile(
     r"пример|вроде|вида(?![а-я])|надежн|сложн|простые|простой|слаб|плох|хорош|придума|не используйте|не ставьте|памятк|"
@@ -34,52 +51,136 @@ _PASSWORD_LESSON_RE = re.compile(
 )
 # A token that looks like a secret: has a digit or a Latin letter.
 _SECRET_TOKEN_RE = re.compile(r"[^\s,;«»\"'()]{4,}")
-_UNIT_AFTER = re.compile(r"\s*(?:символ|знак|цифр|букв|раз|минут|час|дн|недел|мес|лет|год|попыт|%)")
+_UNIT_AFTER = re.compile(r"[\s—–-]*(?:символ|знак|цифр|букв|раз|минут|час|дн|недел|мес|лет|год|попыт|%)")
 # Access meant for the whole group, or numbers that are not secrets.
 _SHARED_ACCESS = re.compile(
     r"(?<![а-я])(?:конференц|идентификатор|вебинар|(?<![а-я])id(?![a-z])|урок|курс|класс(?:а|у|ом)?(?![а-я])|тест|промо|скидк|купон|"
     r"регион|подразделени|ошибк|домофон|qr|штрих|товар|заказ|индекс|предмет|олимпиад|кпп|бик|wi-?fi|вай-?фа|"
-    r"kahoot|кахут|quizizz|квизиз|игр[аыуеоя](?![а-я])|комнат|для всех|всем классом)"
+    r"kahoot|кахут|quizizz|квизиз|игр[аыуеоя](?![а-я])|комнат|для всех|всем классом|"
+    r"окпо|октмо|оквэд|огрн|кбк|инн|специальност|шкафчик|замк|замок|сейф|калитк|ворот|подъезд|двер|"
+    r"задани|упражнени|вариант|параграф|страниц|шифр|программ|задач|питон|python|скрипт|функци|html|css|java|"
+    r"участник|направлени|отслежива|трек|посылк|доставк|оператор|город|стран)"
 )
-_ACCOUNT_NOUN = r"(?:аккаунт\w*|акк(?![а-я])|акка\w*|акке|акком|уч[её]тк\w*|уч[её]тн\w* запис\w*|логин\w*|вход(?![а-я])|зайти|войти|профил[ья]\w*)"
+# Nouns that name an account or its secret whoever says them ...
+_ACCOUNT_NOUN = (
+    r"(?:аккаунт\w*|акаунт\w*|акк(?![а-я])|акка\w*|акке|акком|уч[её]тк\w*|уч[её]тн\w* запис\w*|"
+    r"парол\w*|лп(?![а-я])|логопас\w*|(?:зайти|войти|заходить|входить)\s+(?:в|на|с|со|под|через)\s+(?:сво|тво|ваш|мо)\w*|"
+    r"доступ\w*\s+(?:к|в|от)\s+(?:сво|мо|тво|ваш)[а-я]*(?![а-я])(?!\s+(?:документ|таблиц|папк|файл|презентац|диск|гугл|фото|альбом|опрос))|"
+    r"данн\w+\s+(?:для\s+входа|от\s+(?:акк\w*|аккаунт\w*|учетк\w*|профил\w*)))"
+)
+# ... and nouns that do so only when one offers one's own («дам свой профиль», «скину вход»), not
+# when asked for («дай свой профиль в Стэндофф» asks for a public game name, «дайте войти» for a door).
+_OWN_ACCOUNT_NOUN = (
+    rf"(?:{_ACCOUNT_NOUN}|(?:сво|мо)\w*\s+логин\w*|вход(?![а-я])|зайти|войти|профил[ья]\w*|страниц\w*\s+(?:в|во)\s+(?:вк|контакте|вконтакте))"
+)
 # Giving, lending, selling, buying or swapping an account, in either order.
-_OFFER_VERB = (
-    r"(?:дам|даю|отдам|отдаю|одолжу|одолжи|одолжите|продам|продаю|продаем|куплю|покупаю|сдам|сдаю|меняю|обменяю|могу дать|"
-    r"дать|даст|дадите|дашь|дай|дайте|поделюсь|поделись|поделитесь|пущу|пусти|пустить|могу пустить|скину|уступлю)"
+# Giving one's own account: first person, «могу …», selling and renting.
+_GIVE_OWN_VERB = (
+    r"(?:дам|даю|отдам|отдаю|одолжу|продам|продаю|продаем|продажа|куплю|покупаю|сдам|сдаю|меняю|обменяю|обмен|поменяю|"
+    r"(?:об|по)меня(?:емся|ться|йся|йтесь|емс)|меняемся|"
+    r"поделюсь|пущу|скину|кину|уступлю|передам|передаю|подарю|аренда|аренду|прокат|"
+    r"(?:могу|можем|готов|готова)\s+(?:дать|скинуть|кинуть|отдать|продать|одолжить|передать|подарить|пустить|поделиться))"
 )
-_OFFER_RE = re.compile(rf"(?<![а-я]){_OFFER_VERB}(?![а-я])[^.!?\n]{{0,40}}?(?<![а-я]){_ACCOUNT_NOUN}")
+# Asking someone for theirs, or offering in other forms.
+_ASK_GIVE_VERB = (
+    r"(?:отдать|одолжи|одолжите|одолжить|одолжит|продать|купить|обменять|дать|даст|дадите|дашь|дай|дайте|поделись|поделитесь|"
+    r"поделиться|поделится|поделятся|пусти|пустить|пустит|скинуть|скинь|скиньте|скинет|кинь|киньте|кинет|передать|передаст|подарить)"
+)
+_GAP = r"(?:(?!ссылк|фот|скрин)[^.!?\n]){0,40}?"
+# «дай свою страницу вк погонять»: asked for to be used for a while, a profile or a page is an account.
+_USE_FOR_A_WHILE_RE = re.compile(r"погонят|поиграт|на вечер|на время|на день|на пару|на недел|на выходн|зайти|войти")
+_ASK_WEAK_RE = re.compile(
+    r"(?<![а-я])(?:дай|дайте|дашь|дадите|даст|одолжи|одолжите|скинь|скиньте|кинь|киньте|скинет)(?![а-я])[^.!?\n]{0,25}?(?<![а-я])"
+    r"(?:сво\w+\s+|тво\w+\s+|ваш\w+\s+)?(?:профил[ья]\w*|страниц\w*(?:\s+(?:в|во))?\s+(?:вк|контакте|вконтакте)|логин\w*)"
+)
+_OFFER_RE = re.compile(
+    rf"(?<![а-я]){_GIVE_OWN_VERB}(?![а-я]){_GAP}(?<![а-я]){_OWN_ACCOUNT_NOUN}|(?<![а-я]){_ASK_GIVE_VERB}(?![а-я]){_GAP}(?<![а-я]){_ACCOUNT_NOUN}"
+)
 _OFFER_AFTER_RE = re.compile(
-    r"(?<![а-я])(?:аккаунт\w*|акк(?![а-я])|акка\w*|уч[её]тк\w*)[^.!?\n]{0,40}?(?<![а-я])"
-    r"(?:могу пустить|пущу|дам|отдам|продам|продаю|поделюсь|могу дать|скину|сдам|сдаю|в аренду|на прокат|напрокат)(?![а-я])"
+    r"(?<![а-я])(?:аккаунт\w*|акаунт\w*|акк(?![а-я])|акка\w*|уч[её]тк\w*)[^.!?\n]{0,40}?(?<![а-я])"
+    r"(?:могу пустить|пущу|дам|отдам|продам|продаю|поделюсь|могу дать|скину|сдам|сдаю|в аренду|на прокат|напрокат|отдаю|передам|подарю|"
+    r"куплю)(?![а-я])"
+    r"|(?<![а-я])парол\w*[^.!?\n]{0,20}?(?<![а-я])(?:скину|дам|пришлю|напишу|отправлю|продиктую|сообщу)(?![а-я])"
+)
+# «кто хочет мой профиль?», «нужен кому мой акк?», «можно твой аккаунт на вечер?».
+_WANT_MINE_RE = re.compile(
+    r"(?<![а-я])(?:хоч\w*|нуж(?:ен|на|но|ны))\s+(?:\w+\s+)?(?:мой|моя|мою|мои)\s+(?:аккаунт\w*|акаунт\w*|акк\w*|профил\w*|уч[её]тк\w*|логин\w*)"
+    r"|(?<![а-я])(?:можно|одолжишь|одолжите)\s+(?:\w+\s+)?(?:тво|ваш)\w*\s+(?:аккаунт\w*|акаунт\w*|акк\w*|профил\w*|уч[её]тк\w*|логин\w*)"
 )
 _ENTER_MINE_RE = re.compile(
-    r"(?<![а-я])(?:зайди|зайдите|заходи|заходите|войди|войдите|входи)(?:те)?\s+(?:(?:с|со|под|через)\s+(?:мо(?:его|ей|им|й|ю)|сво(?:й|ю|ем|им|его|ей))|"
-    r"в\s+(?:мо|сво)\w*\s+(?:аккаунт|акк|учетк|профил|дневник|госуслуг|почт|вк|контакт|телеграм|страниц))"
+    r"(?<![а-я])(?:зайди|зайдите|заходи|заходите|войди|войдите|входи|зайти|войти|залогинься|залогиньтесь|залогиниться)(?:те)?\s+"
+    r"(?:(?:с|со|под|через)\s+(?:мо(?:его|ей|им|й|ю|ими|их)|сво(?:й|ю|ем|им|его|ей|ими|их))|"
+    r"в\s+(?:мо|сво)\w*\s+(?:аккаунт|акк|учетк|дневник|госуслуг|почт))"
     r"|(?<![а-я])(?:пусти|пустите)\s+(?:меня\s+)?в\s+сво"
 )
-_ASK_VERB_RE = re.compile(
-    r"(?<![а-я])(?:скинь|скиньте|пришли|пришлите|перешли|перешлите|продиктуй|продиктуйте|скажи|скажите|назови|назовите|"
-    r"напиши|напишите|дай|дайте|кинь|киньте|отправь|отправьте|сообщи|сообщите|присылайте|пересылайте|диктуй|"
-    r"подскажи|подскажите|одолжи|одолжите|скин)(?![а-я])"
+# «можно я зайду с твоего аккаунта», «я зайду в твой акк»: asking to use someone's account.
+_ENTER_YOURS_RE = re.compile(
+    r"(?<![а-я])(?:зайду|войду|залезу|захожу|зайти|войти|залезть|зайдем|войдем)\s+(?:(?:с|со|под|через)\s+(?:тво|ваш)\w*|"
+    r"(?:в|на)\s+(?:тво|ваш)\w*\s+(?:аккаунт|акаунт|акк|учетк|профил|дневник|госуслуг|почт|вк|контакт|телеграм|страниц|сферум|мэш|учи|якласс))"
 )
-_SECRET_NOUN_RE = re.compile(r"(?<![а-я])(?:код|коды|кода|кодом|парол\w*|цифр\w*|смс|sms)(?![а-я])")
+_ASK_VERB_RE = re.compile(
+    r"(?<![а-я])(?:"
+    r"скин(?:ь|ьте|ешь|ете|ет|ь-ка|)|кин(?:ь|ьте|ешь|ете)|скидыва(?:й|йте|ешь|ете)|кида(?:й|йте|ешь)|"
+    r"пришл(?:и|ите|ешь|ете)|присылай(?:те)?|перешл(?:и|ите|ешь|ете)|пересылай(?:те)?|"
+    r"продикту(?:й|йте|ешь|ете)|диктуй(?:те)?|скаж(?:и|ите|ешь|ете)|назов(?:и|ите|ешь|ете)|"
+    r"напиш(?:и|ите|ешь|ете)|дай(?:те)?|дашь|дадите|отправ(?:ь|ьте|ишь|ите)|сообщ(?:и|ите|ишь)|"
+    r"подскаж(?:и|ите|ешь|ете)|одолж(?:и|ите|ишь)|покаж(?:и|ите|ешь)|вышл(?:и|ите|ешь)|поделись|поделитесь|"
+    # «давай свой пароль», «давайте код» (but «давай поменяем пароль» is «let us»)
+    r"давай(?:те)?(?=\s+(?:сво\w+\s+|мне\s+|тво\w+\s+|ваш\w+\s+)?(?:код|парол|цифр|смс|логин))|"
+    r"(?:(?:можешь|можете|могли\s+бы|мог\s+бы|могла\s+бы|сможешь|сможете|надо|нужно|прошу|просьба|попрошу)\s+(?:\w+\s+)?"
+    r"(?:сказать|прислать|скинуть|кинуть|продиктовать|переслать|дать|назвать|написать|отправить|сообщить|подсказать|показать|поделиться)))"
+    r"(?![а-я])"
+)
+_SECRET_NOUN_RE = re.compile(r"(?<![а-я])(?:код|коды|кода|кодом|кодик|парол\w*|пас+ворд\w*|цифр\w*|смс|sms|лп|логопас\w*)(?![а-я])")
 _WHAT_PASSWORD_RE = re.compile(r"какой\s+[^.?!\n]{0,25}?(?:пароль|код)(?![а-я])[^.?!\n]{0,25}")
-_YOURS_RE = re.compile(r"(?<![а-я])(?:у [а-я]{3,}|тво\w*|ваш\w*|сво\w*)(?![а-я])")
+_YOURS_RE = re.compile(r"(?<![а-я])(?:у ([а-я]{3,})|тво\w*|ваш\w*|сво\w*|тебе|вам|тебя|у вас)(?![а-я])")
+# «мне нужен твой пароль», «твой код мне нужен».
+_NEED_YOURS_RE = re.compile(
+    r"(?<![а-я])(?:нуж(?:ен|на|но|ны)|надо)\s+(?:\w+\s+)?(?:тво\w*|ваш\w*)\s+(?:\w+\s+)?(?:парол\w*|код\w*|логин\w*|аккаунт\w*|акк\w*|уч[её]тк\w*|цифр\w*)"
+    r"|(?<![а-я])(?:тво\w*|ваш\w*)\s+(?:парол\w*|код\w*|логин\w*|акк\w*|аккаунт\w*)\s+(?:\w+\s+)?(?:мне\s+)?(?:нуж(?:ен|на|но|ны)|надо)(?![а-я])"
+)
+# «данные для входа: ivanova_m / Qwerty123», «вход: masha.k@mail.ru Masha2010»: a login and a secret with no «пароль».
+_CREDENTIALS_RE = re.compile(
+    r"(?<![а-я])(?:данн\w+\s+(?:для\s+)?входа|доступ\w*|вход|логин\w*|логопас|лп|акк\w*|аккаунт\w*|уч[её]тк\w*)"
+    r"(?:\s+(?:от|для|в)\s+[^\s:—–-]+)?\s*[:—–-]\s*([^\s,;«»\"'()/|]{3,})\s*(?:[/|,;:]\s*|\s+)([^\s,;«»\"'()/|]{4,})"
+)
+# «пароль: котик»: a single ordinary word right after «пароль:» is the password itself.
+_PASSWORD_WORD_RE = re.compile(r"(?<![а-я])(?:парол\w*|пас+ворд\w*)(?:\s+(?:от|для)\s+[^\s:—–-]+)?\s*[:=—–-]\s*([а-я]{3,})(?=\s*(?:[,.!;)]|$))")
+_NOT_A_PASSWORD_WORD = frozenset(
+    "дата день имя фамилия номер телефон логин почта год цифры буквы символы пароль код ссылка такой тот же один "
+    "стандартный прежний старый новый простой сложный обычный неверный общий любой пустой одинаковый сброшен "
+    "изменен поменяли забыла забыл забыли нет есть там тут здесь везде внизу выше ниже ниже".split()
+)
 # «подскажите, как поменять пароль» asks how, not for the password.
 _HOW_RE = re.compile(r"(?<![а-я])(?:как|где|почему|зачем|куда|что делать|можно ли)(?![а-я])")
 _WARNING_RE = re.compile(r"(?<![а-я])(?:никому|никогда|не)\s+(?:\w+\s+)?$")
+# A sentence that warns about the very thing: «мошенники просят продать аккаунт — не ведитесь».
+_SCAM_WARNING_RE = re.compile(r"никому|мошенни|не ведитесь|осторожно|будьте внимательн|не отвечайте|не давайте|не передавайте")
 
 
-def find_account_sharing(text: str) -> list[Finding]:
-    """Account-sharing findings in a normalised message."""
+ACCESS_HINT_RE = _ACCESS_HINT_RE
+
+
+def find_account_sharing(
+    text: str, *, hinted: bool = False, digits: bool | None = None, numbers: bool | None = None
+) -> list[Finding]:
+    """Account-sharing findings in a normalised message.
+
+    `hinted`: the caller has checked ACCESS_HINT_RE already; `digits`: whether the
+    message has a digit; `numbers`: whether it may have four digits in a group.
+    """
     found: list[Finding] = []
-    if not _ACCESS_HINT_RE.search(text):
+    if not hinted and not _ACCESS_HINT_RE.search(text):
         return found
-    if _DIGIT_RE.search(text):
-        found += _codes(text)
+    if digits is None:
+        digits = bool(_DIGIT_RE.search(text))
+    if digits:
+        found += _codes(text, numbers=numbers is None or numbers)
     found += _passwords(text)
     found += _offers(text)
+    found += _offers_across(text)
     found += _asks(text)
+    found += _asks_what_came(text)
     return found
 
 
@@ -89,13 +190,18 @@ def _shared(text: str, start: int, end: int) -> bool:
     return bool(_SHARED_ACCESS.search(text, max(sentence.start, start - 45), min(sentence.end, end + 25)))
 
 
-def _codes(text: str) -> list[Finding]:
+def _codes(text: str, *, numbers: bool = True) -> list[Finding]:
     out: list[Finding] = []
-    for m in [*islice(_CODE_RE.finditer(text), MAX_MATCHES), *islice(_CODE_BEFORE_RE.finditer(text), MAX_MATCHES)]:
+    candidates = [*islice(_CODE_RE.finditer(text), MAX_MATCHES), *islice(_CODE_BEFORE_RE.finditer(text), MAX_MATCHES)] if numbers else []
+    for m in candidates:
         start, end = m.span(1)
         if _shared(text, m.start(), m.start() + 4) or _UNIT_AFTER.match(text, end):
             continue
         out.append(Finding(start, end, "posted one-time/login code"))
+    for m in islice(_ALNUM_CODE_RE.finditer(text), MAX_MATCHES):
+        sentence = sentence_at(text, m.start())
+        if _SECRET_CODE_CONTEXT_RE.search(sentence.text) and not _shared(text, m.start(), m.start() + 4):
+            out.append(Finding(m.start(1), m.end(1), "posted one-time/login code"))
     return out
 
 
@@ -108,7 +214,30 @@ def _passwords(text: str) -> list[Finding]:
         secret = _secret_after(text, m.end(), sentence.end)
         if secret:
             out.append(Finding(secret[0], secret[1], "posted password"))
+    for m in islice(_PASSWORD_WORD_RE.finditer(text), MAX_MATCHES):
+        word = m.group(1)
+        sentence = sentence_at(text, m.start())
+        if word in _NOT_A_PASSWORD_WORD or _shared(text, m.start(), m.end()) or _PASSWORD_LESSON_RE.search(sentence.text):
+            continue
+        if _WARNING_RE.search(text[sentence.start : m.start()]):
+            continue
+        out.append(Finding(m.start(1), m.end(1), "posted password"))
+    for m in islice(_CREDENTIALS_RE.finditer(text), MAX_MATCHES):
+        if not (_looks_like_login(m.group(1)) and _looks_like_secret(m.group(2))) or _shared(text, m.start(), m.end()):
+            continue
+        out.append(Finding(m.start(1), m.end(2), "posted login and password"))
     return out
+
+
+def _looks_like_login(token: str) -> bool:
+    return "@" in token or any(ch.isdigit() or "a" <= ch <= "z" for ch in token)
+
+
+def _looks_like_secret(token: str) -> bool:
+    token = token.rstrip(".!?")
+    has_digit = any(ch.isdigit() for ch in token)
+    has_latin = any("a" <= ch <= "z" for ch in token)
+    return len(token) >= 4 and (has_digit or has_latin) and "://" not in token and "@" not in token
 
 
 def _secret_after(text: str, pos: int, limit: int) -> tuple[int, int] | None:
@@ -132,11 +261,40 @@ def _secret_after(text: str, pos: int, limit: int) -> tuple[int, int] | None:
 
 def _offers(text: str) -> list[Finding]:
     out: list[Finding] = []
-    for pattern in (_OFFER_RE, _OFFER_AFTER_RE, _ENTER_MINE_RE):
+    for m in islice(_ASK_WEAK_RE.finditer(text), MAX_MATCHES):
+        sentence = sentence_at(text, m.start())
+        if _USE_FOR_A_WHILE_RE.search(sentence.text) and not _SCAM_WARNING_RE.search(sentence.text):
+            out.append(Finding(m.start(), m.end(), "asking for access to an account"))
+    for pattern in (_OFFER_RE, _OFFER_AFTER_RE, _ENTER_MINE_RE, _WANT_MINE_RE, _ENTER_YOURS_RE):
         for m in islice(pattern.finditer(text), MAX_MATCHES):
-            if _WARNING_RE.search(text[sentence_at(text, m.start()).start : m.start()]):
+            sentence = sentence_at(text, m.start())
+            if _WARNING_RE.search(text[sentence.start : m.start()]) or _SCAM_WARNING_RE.search(sentence.text):
                 continue
+            if "парол" in m.group() and _shared(text, m.start(), m.end()):
+                continue  # «дам пароль от вайфая»
             out.append(Finding(m.start(), m.end(), "offering or asking for access to an account"))
+    return out
+
+
+# «у кого есть учётка на Фоксфорде? дайте погонять»: a giving verb whose object is in the sentence before.
+_GIVE_VERB_RE = re.compile(
+    r"(?<![а-я])(?:дай|дайте|дашь|дадите|одолжи|одолжите|пусти|пустите|поделись|поделитесь|скинь|скиньте|кинь|киньте)(?![а-я])"
+)
+_ACCOUNT_NOUN_RE = re.compile(rf"(?<![а-я]){_ACCOUNT_NOUN}")
+
+
+def _offers_across(text: str) -> list[Finding]:
+    out: list[Finding] = []
+    for m in islice(_GIVE_VERB_RE.finditer(text), MAX_MATCHES):
+        sentence = sentence_at(text, m.start())
+        if sentence.start == 0 or _ACCOUNT_NOUN_RE.search(text, sentence.start, sentence.end):
+            continue
+        if len(text[m.end() : sentence.end].strip(" ,.!?:—-")) > 25:
+            continue
+        previous = sentence_at(text, sentence.start - 1)
+        noun = _ACCOUNT_NOUN_RE.search(text, max(previous.start, previous.end - 60), previous.end)
+        if noun and "парол" not in noun.group() and not _SCAM_WARNING_RE.search(previous.text + sentence.text):
+            out.append(Finding(noun.start(), m.end(), "asking for access to an account"))
     return out
 
 
@@ -145,17 +303,72 @@ def _asks(text: str) -> list[Finding]:
     for m in islice(_ASK_VERB_RE.finditer(text), MAX_MATCHES):
         sentence = sentence_at(text, m.start())
         noun = _SECRET_NOUN_RE.search(text, sentence.start, sentence.end)
+        if noun is None and sentence.start > 0 and len(text[m.end() : sentence.end].strip(" ,.!?:—-")) <= 20:
+            # «какой код тебе пришёл? продиктуй»: the object is in the sentence before.
+            previous = sentence_at(text, sentence.start - 1)
+            noun = _SECRET_NOUN_RE.search(text, max(previous.start, previous.end - 60), previous.end)
+            if noun and _SHARED_ACCESS.search(text, noun.end(), min(previous.end, noun.end() + 25)):
+                continue
         # Only access words right after the noun make it shared («код класса», «пароль конференции»).
-        if not noun or _SHARED_ACCESS.search(text, noun.end(), min(sentence.end, noun.end() + 25)):
+        elif not noun or _SHARED_ACCESS.search(text, noun.end(), min(sentence.end, noun.end() + 25)):
             continue
+        if noun is None:
+            continue
+        if noun.group().startswith("цифр") and not _SMS_CONTEXT_RE.search(text, max(0, noun.start() - 80), noun.end() + 60):
+            continue  # «назовите цифры на картинке», «скиньте цифры по сбору»
         head = text[sentence.start : m.start()]
-        if _WARNING_RE.search(head) or "никому" in sentence.text:
+        if m.group().startswith(("мог", "мож", "смож")):
+            head = re.sub(r"(?<![а-я])не\s+$", "", head)  # «не могли бы вы прислать код» is a polite request
+        if _WARNING_RE.search(head) or "никому" in sentence.text or "никогда" in sentence.text:
             continue
-        if _HOW_RE.search(text, min(m.end(), noun.start()), max(m.start(), noun.start())):
+        if noun.start() >= sentence.start and _HOW_RE.search(text, min(m.end(), noun.start()), max(m.start(), noun.start())):
             continue
         start, end = min(m.start(), noun.start()), max(m.end(), noun.end())
         out.append(Finding(start, end, "asking for someone's code or password"))
     for m in islice(_WHAT_PASSWORD_RE.finditer(text), MAX_MATCHES):
-        if _YOURS_RE.search(m.group()) and not _SHARED_ACCESS.search(m.group()):
+        if _is_yours(m.group()) and not _SHARED_ACCESS.search(m.group()):
+            out.append(Finding(m.start(), m.end(), "asking for someone's password"))
+    for m in islice(_NEED_YOURS_RE.finditer(text), MAX_MATCHES):
+        sentence = sentence_at(text, m.start())
+        if not _WARNING_RE.search(text[sentence.start : m.start()]) and not _SHARED_ACCESS.search(m.group()):
             out.append(Finding(m.start(), m.end(), "asking for someone's password"))
     return out
+
+
+# Digits are a code only when they came in a message: «цифры из смс», «цифры, которые придут».
+_SMS_CONTEXT_RE = re.compile(r"смс|sms|сообщени|пришл|придут|придет|пришед|приход|телефон|код|подтвержд|голос")
+
+
+# «продиктуй, что пришло», «перешли, что тебе пришло от Госуслуг»: the code without naming it.
+_WHAT_CAME_RE = re.compile(
+    r"(?<![а-я])(?:что|которое|который|которые)\s+(?:тебе\s+|вам\s+)?(?:сейчас\s+)?(?:пришло|пришел|придет|придут|прилетит|прилетело)(?![а-я])"
+)
+_CODE_SOURCE_RE = re.compile(
+    r"смс|sms|госуслуг|банк|сбер|(?<![а-я])вк(?![а-я])|вконтакт|telegram|телеграм|whatsapp|ватсап|(?<![а-я])код|подтвержд|сейчас\s+прид"
+)
+
+
+def _asks_what_came(text: str) -> list[Finding]:
+    out: list[Finding] = []
+    for m in islice(_WHAT_CAME_RE.finditer(text), MAX_MATCHES):
+        sentence = sentence_at(text, m.start())
+        verb = _last(_ASK_VERB_RE.finditer(text, max(sentence.start, m.start() - 30), m.start()))
+        if verb is None or _WARNING_RE.search(text[sentence.start : verb.start()]):
+            continue
+        if _CODE_SOURCE_RE.search(text, max(0, m.start() - 80), min(len(text), m.end() + 40)):
+            out.append(Finding(verb.start(), m.end(), "asking for someone's code"))
+    return out
+
+
+def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
+    tail = deque(matches, maxlen=1)
+    return tail[0] if tail else None
+
+
+def _is_yours(phrase: str) -> bool:
+    """«какой у тебя пароль», «какой код тебе пришёл», «какой у Вани пароль» — not «какой код у этой задачи»."""
+    for m in _YOURS_RE.finditer(phrase):
+        owner = m.group(1)
+        if owner is None or owner in ("тебя", "вас", "него", "нее", "них") or owner.startswith(("тво", "ваш", "сво")) or is_person_word(owner):
+            return True
+    return False

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from bot.moderation import lexicon, morphology
+from bot.moderation import gates, lexicon, morphology
 from bot.moderation.account_sharing import find_account_sharing
 from bot.moderation.normalise import Normalised, normalise
 from bot.moderation.personal_data import Finding, find_personal_data
 from bot.moderation.script_view import View, cyrillic_view, digit_view
 from bot.moderation.verdict import Hit, Label, Verdict
 from bot.moderation.words import WordScanner
+
+_CLEAN = Verdict()
+_CACHE_LIMIT = 50_000  # words a school writes in a year fit; memory stays bounded
 
 
 class ModerationChecker:
@@ -25,22 +28,62 @@ class ModerationChecker:
             blocked=lexicon.word_forms(extra_blocked),
             allowed=lexicon.word_forms(extra_allowed),
         )
+        # Gate bits per whitespace-separated word (see gates.py): the rule keywords it holds,
+        # and whether the word scanner must look at it.
+        self._bits: dict[str, int] = {}
 
     def check(self, text: str) -> Verdict:
         norm = normalise(text)
-        hits = self._words.scan(norm)
-        hits += _to_hits(norm, find_personal_data(norm.text), Label.PERSONAL_DATA)
-        hits += _to_hits(norm, find_account_sharing(norm.text), Label.ACCOUNT_SHARING)
+        bits, twice = self._message_bits(norm.text)
+        if not bits:
+            return _CLEAN  # the usual chat message: nothing any rule could start from
+        spelled = gates.spelled_possible(bits, twice, norm.text, self._bits)
+        hits = self._words.scan_gated(norm, bits, spelled) if bits & gates.WORDS or spelled else []
+        numbers = gates.numbers_possible(bits, twice, norm.text, self._bits)
+        address = bits & gates.DIGIT and bits & gates.ADDRESS
+        request = bits & gates.REQUEST and bits & gates.REQUEST_VERB
+        if numbers or address or request:
+            found = find_personal_data(
+                norm.text,
+                text,
+                digits=bool(bits & gates.DIGIT),
+                numbers=numbers,
+                address=bool(address),
+                request=bool(request),
+            )
+            if found:
+                hits += _to_hits(norm, found, Label.PERSONAL_DATA)
+        if bits & gates.ACCESS:
+            found = find_account_sharing(norm.text, hinted=True, digits=bool(bits & gates.DIGIT), numbers=numbers)
+            if found:
+                hits += _to_hits(norm, found, Label.ACCOUNT_SHARING)
         # Transliterated keywords («parol», «adres») and numbers in words are
         # read through a rewritten copy; most messages have neither.
-        latin = cyrillic_view(norm.text)
-        if latin is not None:
-            hits += _to_hits(norm, find_personal_data(latin.text), Label.PERSONAL_DATA, latin)
-            hits += _to_hits(norm, find_account_sharing(latin.text), Label.ACCOUNT_SHARING, latin)
-        spelled = digit_view(norm.text)
-        if spelled is not None:
-            hits += _to_hits(norm, find_personal_data(spelled.text), Label.PERSONAL_DATA, spelled)
-        return Verdict(hits=_merge(hits))
+        if bits & gates.LATIN:
+            latin = cyrillic_view(norm.text)
+            if latin is not None:
+                hits += _to_hits(norm, find_personal_data(latin.text, text), Label.PERSONAL_DATA, latin)
+                hits += _to_hits(norm, find_account_sharing(latin.text), Label.ACCOUNT_SHARING, latin)
+        if bits & gates.NUMBER_WORD and bits & gates.ID_WORD:
+            in_words = digit_view(norm.text)
+            if in_words is not None:
+                hits += _to_hits(norm, find_personal_data(in_words.text, text), Label.PERSONAL_DATA, in_words)
+                hits += _to_hits(norm, find_account_sharing(in_words.text), Label.ACCOUNT_SHARING, in_words)
+        return Verdict(hits=_merge(hits)) if hits else _CLEAN
+
+    def _message_bits(self, text: str) -> tuple[int, int]:
+        """The gate bits of the message's words (see gates.py), and those seen in two words or more."""
+        cache = self._bits
+        bits = twice = 0
+        for word in text.split():
+            b = cache.get(word)
+            if b is None:
+                if len(cache) > _CACHE_LIMIT:
+                    cache.clear()
+                b = cache[word] = gates.word_bits(word) | self._words.word_bits(word)
+            twice |= bits & b
+            bits |= b
+        return bits, twice
 
 
 def _to_hits(norm: Normalised, findings: list[Finding], label: Label, view: View | None = None) -> list[Hit]:

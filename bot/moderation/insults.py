@@ -14,8 +14,8 @@ addressed to or predicated of a person: «ты …», «эй, овца, …», �
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from bot.moderation import morphology
 
@@ -35,7 +35,9 @@ _FILLERS = frozenset(
     "конкретная какой какая какие типичный типичная еще уже ведь все тоже совсем точно иногда "
     "у меня нас старый старая мелкий мелкая редкий редкая законченный законченная очередной то там тут здесь "
     # collective nouns: «вы стадо баранов», «родители — сборище идиотов»
-    "стадо сборище толпа кучка шайка свора банда куча что че чо чего".split()
+    "стадо сборище толпа кучка шайка свора банда куча что че чо чего "
+    # «ты ведёшь себя как свинья», «вы выглядите как клоуны»
+    "ведешь ведете выглядишь выглядите себя".split()
 )
 # Words showing that a word is discussed rather than used.
 META_RE = re.compile(
@@ -70,10 +72,12 @@ PHRASE_RE = re.compile(
     r"проваливай(?:те)?|сгинь(?:те)?|"
     r"(?:вали|валите|катись|катитесь|убирайся|убирайтесь) (?:отсюда|вон|колбаской|к черту|к чертям)|"
     r"(?:пошел|пошла|пошли|пшел|иди|идите|шел|катись|катитесь|вали|валите)(?: ты| вы|-ка)? "
-    r"(?:вон(?! (?:туда|там|тот|та|те|к|в|на|за|через|до|у|из|по)(?![а-я]))|лесом(?! (?:до|к|через|мимо|по|вдоль)(?![а-я]))|полем|в баню|в жопу|в задницу|к черту|к чертям|куда подальше|нахер|на хер|нафиг|на фиг|нахрен|на хрен|"
+    r"(?:вон(?! (?:туда|там|тот|та|те|к|в|на|за|через|до|у|по)(?![а-я]))|лесом(?! (?:до|к|через|мимо|по|вдоль)(?![а-я]))|полем|в баню|в жопу|в задницу|к черту|к чертям|куда подальше|нахер|на хер|нафиг|на фиг|нахрен|на хрен|"
     r"на хуй|нахуй|в пизду|на три буквы)|"
     r"маменьки(?:н|на|ного|ному|ным)? (?:сынок|сынка|сынку|сынком|сынки|дочка|дочки|дочку)|"
-    r"(?<=ты )(?:просто |полное |пустое )*(?:пустое место|ноль без палочки))(?![а-я])"
+    r"(?<=ты )(?:просто |полное |пустое |же |ж |реально |настоящий |настоящее )*(?:пустое место|ноль без палочки|позор|позорище)|"
+    # «у тебя мозгов как у курицы», «мозги с горошину»
+    r"(?<=у тебя )мозг(?:ов|и|а)? (?:как у|меньше,? чем у|с горошин)|(?<=у вас )мозг(?:ов|и|а)? (?:как у|меньше,? чем у|с горошин))(?![а-я])"
 )
 # Cheap gate: a message without any of these words cannot match PHRASE_RE.
 PHRASE_TRIGGERS = frozenset(
@@ -82,7 +86,7 @@ PHRASE_TRIGGERS = frozenset(
     "пачку рыло отвали отвалите отвянь отвяньте отцепись отцепитесь отъебись отъебитесь съебись съебитесь съеби "
     "съебите съебывай съебывайте уебывай уебывайте проваливай проваливайте сгинь сгиньте вали валите катись "
     "катитесь убирайся убирайтесь пошел пошла пошли пшел иди идите шел маменькин маменькина маменькиного "
-    "маменькиному маменькиным пустое ноль".split()
+    "маменькиному маменькиным пустое ноль позор позорище мозгов мозги мозга".split()
 )
 # Going-away verbs before a destination made of мат: «иди на …», «пошла ты в …».
 _GO_VERBS = frozenset("иди идите пошел пошла пошли пшел шел катись катитесь вали валите".split())
@@ -101,8 +105,7 @@ def aims_by_itself(text: str) -> bool:
     return bool(_OBSCENE_LEAVE_RE.match(text))
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):
     """A token as the insult rules see it."""
 
     text: str  # normalised token
@@ -123,15 +126,18 @@ def is_insult(words: list[Word], index: int, kind: str, message: str) -> bool:
     `message` is the whole normalised message (for homework cues).
     """
     word = words[index]
-    if word.quoted or word.hyphen_joined:
+    if word.quoted or word.hyphen_joined or _card_game(words, index):
         return False
-    if word.capitalised and (index > 0 or morphology.is_proper_name(word.text)):
+    opens_address = index == 0 and len(words) > 1 and words[1].text in _YOU  # «Баран ты, Петька»
+    if word.capitalised and not opens_address and (index > 0 or morphology.is_proper_name(word.text)):
         return False  # a name, surname or title: «Козлов», «синдром Дауна»
     before = [w.text for w in words[max(0, index - 4) : index]]
     if before and before[-1] == "не":
         return False
     if META_RE.search(" ".join(w.text for w in words)):
         return False
+    if word.dash_after and index + 1 < len(words) and words[index + 1].text == "это":
+        return False  # «нуб — это новичок в игре»: a definition of the word
     addressed = any(w.text in SECOND_PERSON for w in words)
     after = words[index + 1].text if index + 1 < len(words) else ""
     if not addressed and SELF_WORDS.intersection([*before, after]):
@@ -149,7 +155,7 @@ def is_insult(words: list[Word], index: int, kind: str, message: str) -> bool:
         return bool(SECOND_PERSON.intersection(near) or THIRD_PERSON.intersection(before[-1:])) or _after_dash(words, index)
     if kind in ("adjective", "mild") and _qualifies_a_thing(words, index):
         return False  # «ты толстую тетрадь купил?»: the adjective belongs to the noun after it
-    if you or _after_dash(words, index) or _said_of_someone_at_us(words, index) or _predicated_of_name(words, index):
+    if you or _after_dash(words, index) or _said_of_someone_at_us(words, index) or _predicated_of_name(words, index, kind):
         return True  # «ты баран», «Ваня — полено», «Воронцов у нас имбецил», «Лёва просто бревно»
     subject = _subject_before(words, index)
     if kind in ("adjective", "mild"):
@@ -159,7 +165,20 @@ def is_insult(words: list[Word], index: int, kind: str, message: str) -> bool:
         # «эта овца опять…»; but «эти овощи» (plural, inanimate) is food and
         # «эта корова на картинке» is a drawing.
         return not _mentions(LITERAL_RE, message)
-    return _is_vocative(words, index) or (addressed and _trailing_vocative(words, index))
+    # «у тебя с головой не в порядке, полоумный», «не лезь, убогий»: said to someone, then the word.
+    return _is_vocative(words, index) or ((addressed or _speaks_to_someone(words)) and _trailing_vocative(words, index))
+
+
+_CARD_GAME_WORDS = frozenset({"дурака", "дурачка"})
+_CARD_GAME_KINDS = frozenset({"подкидного", "переводного"})
+
+
+def _card_game(words: list[Word], index: int) -> bool:
+    """«играли в дурака», «в подкидного дурака»: the card game, nobody is called a fool."""
+    if words[index].text not in _CARD_GAME_WORDS:
+        return False
+    before = [w.text for w in words[max(0, index - 2) : index]]
+    return before[-1:] == ["в"] or (len(before) == 2 and before[0] == "в" and before[1] in _CARD_GAME_KINDS)
 
 
 def obscene_aimed_at_person(words: list[Word], index: int) -> bool:
@@ -251,12 +270,18 @@ def _said_of_someone_at_us(words: list[Word], index: int) -> bool:
     return any(w.capitalised or _PERSON_NOUN_RE.search(w.text) for w in words[max(0, at - 6) : at - 2])
 
 
-def _predicated_of_name(words: list[Word], index: int) -> bool:
-    """«Лёва просто бревно»: a first name opens the sentence and only fillers follow it."""
+def _predicated_of_name(words: list[Word], index: int, kind: str) -> bool:
+    """«Лёва просто бревно», «Петя баран»: a first name opens the sentence and only fillers follow it.
+
+    A word with an ordinary literal sense («Вера больная») needs a filler between («Вера просто больная»).
+    """
     at = index
     while at > 0 and words[at - 1].text in _FILLERS:
         at -= 1
-    return at == 1 and at < index and words[0].capitalised and morphology.is_first_name(words[0].text)
+    if at == 1 and at == index and kind != "mild":
+        return words[0].capitalised and morphology.is_person_name(words[0].text, 0.1)
+    # A surname counts too («Иванова тупая»), but not an ordinary word that opens the sentence.
+    return at == 1 and at < index and words[0].capitalised and morphology.is_person_name(words[0].text, 0.1)
 
 
 def _is_vocative(words: list[Word], index: int) -> bool:
@@ -267,6 +292,8 @@ def _is_vocative(words: list[Word], index: int) -> bool:
     """
     if not (index == 0 or (index == 1 and words[0].text in _CALLS)):
         return False
+    if morphology.is_plural_thing(words[index].text):
+        return False  # «Пробки жуткие, задержимся»: the subject of the sentence, nobody called
     if not (index == 1 or words[index].followed_by in {"!", ""} or _speaks_to_someone(words)):
         return False
     if words[index].followed_by in {",", "!", "?", ""}:
@@ -293,10 +320,34 @@ def _dash_subject_not_a_person(words: list[Word], index: int) -> bool:
         return False
     subject = words[max(0, dash - 3) : dash + 1]
     if any(w.capitalised and not _ANIMAL_RE.match(w.text) for w in subject[1:]) or any(
-        w.text in SECOND_PERSON or w.text in THIRD_PERSON or _PERSON_NOUN_RE.search(w.text) for w in subject
+        w.text in SECOND_PERSON or w.text in _PERSONAL_PRONOUNS or _PERSON_NOUN_RE.search(w.text) for w in subject
     ):
         return False
+    if _is_a_thing(words[dash]):
+        return True  # «этот фильм — позорище», «задача — бред» (but «наш класс — стадо» is people)
+    if any(w.text in THIRD_PERSON for w in subject):
+        return False  # «эта … — овца»
     return any(_ANIMAL_RE.match(w.text) for w in subject)
+
+
+_PERSONAL_PRONOUNS = frozenset("он она они его ее их него нее них".split())
+
+
+def _is_a_thing(word: Word) -> bool:
+    """An inanimate common noun written in lower case («фильм», «задача»), not a group of people («класс»)."""
+    return (
+        not word.capitalised
+        and word.text.isalpha()
+        and not _COLLECTIVE_RE.match(word.text)
+        and not _PERSON_NOUN_RE.search(word.text)
+        and "NOUN" in morphology.pos_tags(word.text)
+        and not morphology.is_animate_noun(word.text)
+        and not morphology.is_person_name(word.text, 0.1)
+    )
+
+
+# Nouns for groups of people: what is said of them is said of people.
+_COLLECTIVE_RE = re.compile(r"^(?:класс|параллел|команд|групп|школ|семь|семей|коллектив|бригад|народ|толп|компани|отряд|чат|родительск|учительск)")
 
 
 def _speaks_to_someone(words: list[Word]) -> bool:
@@ -305,7 +356,8 @@ def _speaks_to_someone(words: list[Word]) -> bool:
 
 def _trailing_vocative(words: list[Word], index: int) -> bool:
     """«у тебя с головой не в порядке, полоумный»: a comma, then the word ends the sentence."""
-    return index > 0 and index == len(words) - 1 and words[index - 1].followed_by == ","
+    return (index > 0 and index == len(words) - 1 and words[index - 1].followed_by == ","
+            and not morphology.is_plural_thing(words[index].text))  # «…, пробки» is the reason, not a name
 
 
 def _after_dash(words: list[Word], index: int) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Characters that render as nothing and are used to split words invisibly.
 _INVISIBLE = frozenset(
@@ -35,8 +35,7 @@ _SPECIAL_RE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Normalised:
+class Normalised(NamedTuple):
     """Normalised text plus, per normalised character, its original index.
 
     `origin is None` means the identity map (same length, same positions).

@@ -10,7 +10,7 @@ normalised character it came from, so findings map back to the message.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.moderation import morphology
 from bot.moderation.variants import readings
@@ -24,6 +24,9 @@ _LATIN_HINT_RE = re.compile(
 )
 # Transliterated words the dictionary does not know but the rules look for.
 _KEYWORD_STEMS = ("акк", "смс", "снилс", "инн", "учетк", "кв", "ул", "пр", "мкр", "снт", "логин", "парол", "адрес", "скин", "кин")
+_VOWELS = frozenset("аеиоуыэюя")
+_ONE_LETTER_WORDS = {"s": "с", "v": "в", "k": "к", "u": "у", "i": "и", "o": "о"}
+_VOWEL_I_RE = re.compile(r"([аеоуыэюя])и(?=[бвгджзклмнпрстфхцчшщ])")
 _SECRET_SHAPE_RE = re.compile(r"^(?:qwerty|asdf|zxcv|admin|pass|qwe|abc)")
 
 _UNITS = {"ноль": 0, "нуль": 0, "один": 1, "одна": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5,
@@ -40,8 +43,7 @@ _NUMBER_WORD_RE = re.compile(r"(?<![а-я])(?:" + "|".join(sorted(_NUMBER_WORDS,
 _MIN_NUMBER_WORDS = 2
 
 
-@dataclass(frozen=True, slots=True)
-class View:
+class View(NamedTuple):
     text: str
     origin: tuple[int, ...]  # per view character, its index in the normalised text
 
@@ -69,6 +71,10 @@ def _rewrite(text: str, replacements: list[tuple[int, int, str]]) -> View:
     return View("".join(parts), tuple(origin))
 
 
+LATIN_HINT_RE = _LATIN_HINT_RE
+NUMBER_WORD_RE = _NUMBER_WORD_RE
+
+
 def cyrillic_view(text: str) -> View | None:
     """Latin words that are transliterated Russian, rewritten in Cyrillic («parol» → «пароль»).
 
@@ -78,20 +84,35 @@ def cyrillic_view(text: str) -> View | None:
     if not _ANY_LATIN_RE.search(text) or not _LATIN_HINT_RE.search(text):
         return None
     replacements = []
+    prepositions = []
     for m in _LATIN_WORD_RE.finditer(text):
         word = m.group().rstrip("'’")
+        if len(word) == 1 and word in _ONE_LETTER_WORDS:
+            prepositions.append((m.start(), m.end(), _ONE_LETTER_WORDS[word]))
+            continue
         if len(word) < 2 or _SECRET_SHAPE_RE.match(word):
             continue
         cyr = readings(word)[0]
         if not cyr.isalpha() or not ("а" <= cyr[0] <= "я"):
             continue
+        if cyr[-1:] == "и" and cyr[-2:-1] in _VOWELS:
+            cyr = cyr[:-1] + "й"  # «dai», «moi», «tvoi»: a final «i» after a vowel is «й»
+        elif not morphology.is_known(cyr) and _VOWEL_I_RE.search(cyr):
+            glided = _VOWEL_I_RE.sub(r"\1й", cyr)  # «zaidi» → «зайди»
+            cyr = glided if morphology.is_known(glided) else cyr
         if cyr.startswith(_KEYWORD_STEMS) or morphology.is_known(cyr):
             replacements.append((m.start(), m.end(), cyr + ("ь" if m.group() != word and not cyr.endswith("ь") else "")))
-    return _rewrite(text, replacements) if replacements else None
+    if not replacements:
+        return None
+    # One-letter prepositions («zaidi s moego akka») are rewritten only among other rewritten words.
+    return _rewrite(text, sorted(replacements + prepositions))
 
 
-# Numbers in words matter only next to a document or a phone.
-_ID_WORDS_RE = re.compile("паспорт|сери|снилс|инн|полис|свидетельств")
+# Numbers in words matter only next to a document, a phone or a code.
+_ID_WORDS_RE = re.compile("паспорт|сери|снилс|инн|полис|свидетельств|телефон|номер|мобильн|код|смс|цифр|парол")
+
+
+ID_WORDS_RE = _ID_WORDS_RE
 
 
 def digit_view(text: str) -> View | None:

@@ -5,16 +5,15 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # «!», «?», «;», a line break, or a full stop after a word longer than a
 # typical abbreviation («ул.», «д.», «каб.», «П. И.» do not end a sentence).
 _BOUNDARY_RE = re.compile(r"[!?;\n]+|(?<=[^\W\d_]{4})\.+(?=\s)|(?<=\d)\.(?=\s)|\.{2,}|…")
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
+class Sentence(NamedTuple):
     start: int
     end: int
     text: str

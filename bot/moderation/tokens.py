@@ -11,7 +11,7 @@ is itself offensive, so ordinary sequences such as «П. И. Здоровцев�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.moderation.normalise import Normalised
 
@@ -24,13 +24,12 @@ _SPLIT_GAP_RE = re.compile(r"[\s.\-–—_*·|/\\~+'’]{1,4}")
 # Cheap test whether a message may contain spelled-out letters at all.
 SPLIT_HINT_RE = re.compile(r"(?<!\w)[^\W\d_][\s.\-–—_*·|/\\~+'’]{1,4}[^\W\d_](?!\w)")
 # Russian one-letter words that may precede a spelled-out word («я х у й»).
-ONE_LETTER_WORDS = frozenset("аивксуоя")
+ONE_LETTER_WORDS = frozenset("аивксуояжб")
 # Longest spelled-out word we try to read; longer runs are split into chunks.
 MAX_RUN = 24
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     text: str  # normalised
     start: int  # in normalised text
     end: int
@@ -40,11 +39,13 @@ class Token:
 def tokenize(norm: Normalised) -> list[Token]:
     # A token starts with a letter or digit, so leading stars (emphasis such as
     # «*важно*») are left out; trailing ones stay because they mask letters («х**»).
-    return [Token(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(norm.text)]
+    new = tuple.__new__  # the NamedTuple constructor without its Python-level wrapper
+    return [new(Token, (m.group(), m.start(), m.end(), False)) for m in TOKEN_RE.finditer(norm.text)]
 
 
 def _is_single_letter(tok: Token) -> bool:
-    return len(tok.text) == 1 and tok.text.isalpha()
+    text = tok.text
+    return len(text) == 1 and text.isalpha()
 
 
 def letter_runs(norm: Normalised, tokens: list[Token]) -> list[Token]:

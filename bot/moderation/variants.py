@@ -113,7 +113,7 @@ def _digit_readings(word: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=50_000)
 def readings(token: str) -> tuple[str, ...]:
     """All plain-Cyrillic readings of a normalised token, most literal first."""
     if _CYR_RE.fullmatch(token):

@@ -5,18 +5,19 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from operator import attrgetter
 
-from bot.moderation import insults, names, profanity
+from bot.moderation import gates, insults, names, profanity
 from bot.moderation.lexicon import Pejorative
 from bot.moderation.normalise import Normalised
 from bot.moderation.personal_data import MAX_MATCHES
 from bot.moderation.sentences import sentence_at
-from bot.moderation.tokens import SPLIT_HINT_RE, TOKEN_RE, Token, letter_runs, tokenize
+from bot.moderation.tokens import ONE_LETTER_WORDS, SPLIT_HINT_RE, TOKEN_RE, Token, letter_runs, tokenize
 from bot.moderation.variants import readings
 from bot.moderation.verdict import Hit, Label
 
 _QUOTED_RE = re.compile(r"«[^»\n]{0,300}»|\"[^\"\n]{0,300}\"|“[^”\n]{0,300}”|„[^“”\n]{0,300}[“”]")
-_CACHE_LIMIT = 200_000
+_CACHE_LIMIT = 50_000  # words a school writes in a year fit; memory stays bounded
 _CONTEXT_BEFORE = 10
 _CONTEXT_AFTER = 6
 _DASH_AFTER_RE = re.compile(r"\s*[—–]|\s+-\s")
@@ -36,6 +37,7 @@ class TokenClass:
 
 
 _CLEAN = TokenClass()
+_START = attrgetter("start")
 _BLOCKED = "word blocked by the school"
 # «на суку», «на толстом суку»: the locative of «сук», a branch.
 _LOCATIVE_PREPOSITIONS = frozenset({"на", "в", "о"})
@@ -67,11 +69,40 @@ class WordScanner:
         phrases = not insults.PHRASE_TRIGGERS.isdisjoint(found)
         if not suspicious and not SPLIT_HINT_RE.search(norm.text):
             return self._phrases(norm, None) if phrases else []
+        return self._scan_tokens(norm, phrases, spelled=True)
+
+    def word_bits(self, word: str) -> int:
+        """The checker's WORDS and LETTER gate bits of one whitespace-separated word."""
+        bits = 0
+        tokens = TOKEN_RE.findall(word)
+        for token in tokens:
+            if self._classify(token) is not _CLEAN or token in insults.PHRASE_TRIGGERS:
+                bits |= gates.WORDS
+        singles = [t for t in tokens if len(t) == 1 and t.isalpha()]
+        if len(singles) > 1 or any(t not in ONE_LETTER_WORDS for t in singles):
+            bits |= gates.LETTER
+        elif singles:
+            bits |= gates.COMMON_LETTER
+        return bits
+
+    def scan_gated(self, norm: Normalised, bits: int, spelled: bool) -> list[Hit]:
+        """`scan` for a message whose gate bits the caller has computed with `word_bits`."""
+        spelled = spelled and bool(SPLIT_HINT_RE.search(norm.text))
+        if bits & gates.WORDS or spelled:
+            return self._scan_tokens(norm, None, spelled=spelled)
+        return []
+
+    def _scan_tokens(self, norm: Normalised, phrases: bool | None, *, spelled: bool) -> list[Hit]:
+        classify = self._classify
         tokens = tokenize(norm)
+        if phrases is None:
+            phrases = any(tok.text in insults.PHRASE_TRIGGERS for tok in tokens)
         candidates = [(tok, classify(tok.text)) for tok in tokens]
-        candidates += [(run, classify(run.text)) for run in letter_runs(norm, tokens)]
+        if spelled:  # letters spelled out one by one: only where SPLIT_HINT_RE found some
+            candidates += [(run, classify(run.text)) for run in letter_runs(norm, tokens)]
         hits: list[Hit] = []
         quotes: list[tuple[int, int]] | None = None
+        built: dict[Token, insults.Word] = {}
         examined = 0
         for tok, cls in candidates:
             if cls is _CLEAN:
@@ -90,7 +121,7 @@ class WordScanner:
                 hits.append(Hit(label=Label.PROFANITY, start=start, end=end, reason=reason))
             if cls.pejorative or (obscene and self._may_aim(tokens, tok)):
                 quotes = quotes if quotes is not None else _quoted_spans(norm.text)
-                words, index = self._context(norm, tokens, tok, quotes)
+                words, index = self._context(norm, tokens, tok, quotes, built)
                 if cls.pejorative and insults.is_insult(words, index, cls.kind, norm.text):
                     reason = f"pejorative «{cls.pejorative}» about a person"
                     hits.append(Hit(label=Label.INSULT, start=start, end=end, reason=reason))
@@ -150,17 +181,29 @@ class WordScanner:
         first = bisect_left(tokens, tok.start, key=lambda t: t.start)
         return any(t.text in insults.AIM_CUES for t in tokens[max(0, first - 4) : first + 3])
 
-    def _context(self, norm: Normalised, tokens: list[Token], tok: Token, quotes: list[tuple[int, int]]) -> tuple[list[insults.Word], int]:
-        """The words of `tok`'s sentence around it, and `tok`'s index among them."""
+    def _context(
+        self, norm: Normalised, tokens: list[Token], tok: Token, quotes: list[tuple[int, int]], built: dict[Token, insults.Word]
+    ) -> tuple[list[insults.Word], int]:
+        """The words of `tok`'s sentence around it, and `tok`'s index among them.
+
+        `built` keeps the words already made for this message (several candidates share them).
+        """
         sentence = sentence_at(norm.text, tok.start)
         # Only a bounded window of the sentence is read, so a long run-on
         # message full of pejoratives stays linear in its length.
-        first = bisect_left(tokens, tok.start, key=lambda t: t.start)
+        t_start, t_end = tok.start, tok.end
+        first = bisect_left(tokens, t_start, key=_START)
         window = tokens[max(0, first - _CONTEXT_BEFORE) : first + _CONTEXT_AFTER + len(tok.text)]
-        inside = [t for t in window if sentence.start <= t.start < sentence.end and not (tok.start <= t.start < tok.end)]
-        index = sum(1 for t in inside if t.start < tok.start)
-        sequence = [*inside[:index], tok, *inside[index:]]
-        return [_word(norm, t, quotes) for t in sequence], index
+        s_start, s_end = sentence.start, sentence.end
+        before = [t for t in window if s_start <= t.start < t_start]
+        after = [t for t in window if t_end <= t.start < s_end]
+        words = []
+        for t in (*before, tok, *after):
+            word = built.get(t)
+            if word is None:
+                word = built[t] = _word(norm, t, quotes)
+            words.append(word)
+        return words, len(before)
 
     def _phrases(self, norm: Normalised, quotes: list[tuple[int, int]] | None) -> list[Hit]:
         out = []
@@ -188,23 +231,46 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a < pos < b for a, b in spans)
 
 
+_NEXT_CHAR_RE = re.compile(r"\s*(\S?)")
+
+
 def _word(norm: Normalised, tok: Token, quotes: list[tuple[int, int]]) -> insults.Word:
     text = norm.text
-    start, end = norm.span(tok.start, tok.end)
-    original = norm.original[start:end]
-    capitalised = not tok.joined and original[:1].isupper() and not original.isupper()
-    hyphen = (tok.start >= 2 and text[tok.start - 1] == "-" and text[tok.start - 2].isalpha()) or (
-        tok.end + 1 < len(text) and text[tok.end] == "-" and text[tok.end + 1].isalpha()
+    t_start, t_end, joined = tok.start, tok.end, tok.joined
+    if norm.origin is None:
+        original = norm.original[t_start:t_end]
+    else:
+        start, end = norm.span(t_start, t_end)
+        original = norm.original[start:end]
+    capitalised = not joined and original[:1].isupper() and not original.isupper()
+    hyphen = not joined and (
+        (t_start >= 2 and text[t_start - 1] == "-" and text[t_start - 2].isalpha())
+        or (t_end + 1 < len(text) and text[t_end] == "-" and text[t_end + 1].isalpha())
     )
-    after = text[tok.end : tok.end + 40]
-    rest = after.lstrip()
-    return insults.Word(
-        text=readings(tok.text)[0] if tok.text else tok.text,
-        start=tok.start,
-        end=tok.end,
-        capitalised=capitalised,
-        quoted=_inside(tok.start, quotes),
-        hyphen_joined=hyphen and not tok.joined,
-        followed_by=rest[:1],
-        dash_after=bool(_DASH_AFTER_RE.match(after)),
+    # What follows the word: the usual cases without a regular expression.
+    nxt = text[t_end : t_end + 3]
+    if not nxt[:1].isspace():  # also the end of the text
+        followed_by = nxt[:1]
+        dash_after = followed_by in ("—", "–")
+    elif not nxt[1:2].isspace():
+        followed_by = nxt[1:2]
+        dash_after = followed_by in ("—", "–") or (followed_by == "-" and nxt[2:3].isspace())
+    else:
+        followed_by = _NEXT_CHAR_RE.match(text, t_end, t_end + 40).group(1)  # type: ignore[union-attr]
+        dash_after = bool(_DASH_AFTER_RE.match(text, t_end, t_end + 40))
+    return _new(
+        insults.Word,
+        (
+            readings(tok.text)[0] if tok.text else tok.text,
+            t_start,
+            t_end,
+            capitalised,
+            bool(quotes) and _inside(t_start, quotes),
+            hyphen,
+            followed_by,
+            dash_after,
+        ),
     )
+
+
+_new = tuple.__new__  # builds a NamedTuple without its Python-level constructor
