@@ -64,8 +64,10 @@ def bundled_migrations() -> list[Migration]:
             found.append(Migration(version=int(match[1]), name=match[2], sql=entry.read_text(encoding="utf-8")))
     found.sort(key=lambda m: m.version)
     versions = [m.version for m in found]
-    if versions != list(range(1, len(found) + 1)):
-        raise RuntimeError(f"migrations must be numbered 1..N without gaps, got {versions}")
+    # Numbers are handed out to features built side by side, so a branch may lack a lower one for a
+    # while: gaps are allowed, a number used twice is not (migrate() applies whatever is unrecorded).
+    if len(set(versions)) != len(versions) or (versions and versions[0] < 1):
+        raise RuntimeError(f"migrations must have distinct positive numbers, got {versions}")
     return found
 
 
@@ -98,16 +100,22 @@ class Database:
         return int(row[0]) if row else 0
 
     async def migrate(self, migrations: Sequence[Migration] | None = None) -> list[int]:
-        """Apply pending migrations, each in one transaction with its record; return what was applied."""
+        """Apply pending migrations, each in one transaction with its record; return what was applied.
+
+        Pending means not recorded yet: one numbered below a migration already applied (features
+        merged out of order) is applied too, in number order.
+        """
         migrations = bundled_migrations() if migrations is None else list(migrations)
         latest_known = migrations[-1].version if migrations else 0
         async with self._lock:
             current = await self.schema_version()
             if current > latest_known:
                 raise SchemaTooNew(current, latest_known)
+            async with self._conn.execute("SELECT version FROM schema_migrations") as cursor:
+                recorded = {int(row[0]) for row in await cursor.fetchall()}
             applied = []
             for migration in migrations:
-                if migration.version <= current:
+                if migration.version in recorded:
                     continue
                 await self._apply(migration)
                 applied.append(migration.version)

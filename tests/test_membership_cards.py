@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.chats import ChatBinding, ChatPurpose
 from bot.membership.cards import (
@@ -55,9 +56,9 @@ def test_invite_reply_has_the_link_and_the_code() -> None:
     both = invite_created(invite, [("ВКонтакте", "https://vk.me/school56?ref=ABCD-EFGH"),
                                    ("MAX", "https://max.ru/school56_bot?start=ABCD-EFGH")], NOW)
     assert "ВКонтакте: https://vk.me/" in both and "MAX: https://max.ru/school56_bot?start=ABCD-EFGH" in both
-    assert "30" in text and "через 7 дн." in text
-    listed = invites_list([invite], NOW + timedelta(days=1))
-    assert "ABCD-EFGH: ученик, 5А, использований 0/30, через 6 дн." in listed
+    assert "30" in text and "действует до 08.09, 08:00 (через 7 дней)" in text
+    listed = invites_list([invite], NOW + timedelta(days=1), ZoneInfo("Europe/Moscow"))
+    assert "ABCD-EFGH: ученик, 5А, использований 0/30, до 08.09, 11:00 (через 6 дней)" in listed
 
 
 def test_empty_lists_say_so() -> None:

@@ -44,7 +44,7 @@ async def invite(ctx: Context, args: InviteArgs) -> None:
                      "max_uses": made.max_uses, "needs_approval": made.needs_approval},
         )
         links = [(g.capabilities.title, g.deep_link(made.code)) for g in gateways]
-        ctx.reply(invite_created(made, links, s.now()))
+        ctx.reply(invite_created(made, links, s.now(), s.timezone()))
 
 
 async def _store_new(ctx: Context, args: InviteArgs) -> Invite:
@@ -64,7 +64,7 @@ def _mine_only(ctx: Context) -> PersonId | None:
 
 async def list_invites(ctx: Context, _: None = None) -> None:
     s = ctx.services
-    ctx.reply(invites_list(await s.repos.invites.live(s.now(), created_by=_mine_only(ctx)), s.now()))
+    ctx.reply(invites_list(await s.repos.invites.live(s.now(), created_by=_mine_only(ctx)), s.now(), s.timezone()))
 
 
 async def revoke(ctx: Context, args: Revoke) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from bot.chats import ChatBinding
 from bot.membership.durations import format_expiry
@@ -22,7 +22,7 @@ def group_title(group: Group | None) -> str:
     return str(group) if group is not None else "без группы"
 
 
-def invite_created(invite: Invite, links: Sequence[tuple[str, str]], now: datetime) -> str:
+def invite_created(invite: Invite, links: Sequence[tuple[str, str]], now: datetime, tz: tzinfo = UTC) -> str:
     """`links`: (messenger, deep link) for every messenger the bot serves; the code works in all."""
     limit = "без ограничения" if invite.max_uses is None else str(invite.max_uses)
     approval = "нужно одобрение" if invite.needs_approval else "без одобрения"
@@ -31,7 +31,7 @@ def invite_created(invite: Invite, links: Sequence[tuple[str, str]], now: dateti
         f"Ссылка-приглашение: {ROLE_TITLES[invite.role]}, {group_title(invite.group)}.",
         *shown,
         f"Или код: /вступить {invite.code}",
-        f"Использований: {limit}; действует {format_expiry(invite.expires_at, now)}; {approval}.",
+        f"Использований: {limit}; действует {format_expiry(invite.expires_at, now, tz)}; {approval}.",
     ])
 
 
@@ -73,10 +73,10 @@ def already_decided(request_id: int) -> str:
     return f"Заявка №{request_id} уже рассмотрена."
 
 
-def invites_list(invites: Sequence[Invite], now: datetime) -> str:
+def invites_list(invites: Sequence[Invite], now: datetime, tz: tzinfo = UTC) -> str:
     if not invites:
         return "Действующих ссылок-приглашений нет."
-    lines = ["Действующие ссылки-приглашения:"] + [f"• {describe(i, now)}" for i in invites[:MAX_LIST]]
+    lines = ["Действующие ссылки-приглашения:"] + [f"• {describe(i, now, tz)}" for i in invites[:MAX_LIST]]
     if len(invites) > MAX_LIST:
         lines.append(f"…и ещё {len(invites) - MAX_LIST}.")
     lines.append("Аннулировать: /отозвать КОД или /отозвать неиспользованные")

@@ -17,9 +17,10 @@ MAX_USES = 1000
 MAX_REASON = 500
 
 INVITE_USAGE = (
-    "Формат: /пригласить <роль> [класс] [uses=N] [ttl=7d] [approve=yes|no]. "
+    "Формат: /пригласить <роль> [класс] [срок=7д] [использований=10] [одобрение=да|нет] "
+    "(можно и по-английски: ttl=7d uses=10 approve=no). "
     "Роли: учитель, классный руководитель, администрация, ученик, родитель. "
-    "Пример: /пригласить родитель 5А"
+    "Пример: /пригласить родитель 5А срок=3д"
 )
 REJECT_USAGE = "Формат: /отклонить <номер заявки> [причина]. Пример: /отклонить 12 не нашли ученика в списке класса"
 REQUEST_ID_USAGE = "Укажите номер заявки, например: /принять 12"
@@ -44,8 +45,8 @@ class InviteArgs:
 
 _KEYS: dict[str, str] = {
     **dict.fromkeys(("uses", "использований", "использования", "раз"), "uses"),
-    **dict.fromkeys(("ttl", "срок"), "ttl"),
-    **dict.fromkeys(("approve", "одобрение"), "approve"),
+    **dict.fromkeys(("ttl", "срок", "действует"), "ttl"),
+    **dict.fromkeys(("approve", "одобрение", "одобрять", "заявка"), "approve"),
 }
 _YES = frozenset({"yes", "y", "да", "on", "true", "1"})
 _NO = frozenset({"no", "n", "нет", "off", "false", "0"})
@@ -76,7 +77,7 @@ def _parse_approve(value: str) -> bool:
     word = value.lower()
     if word in _YES or word in _NO:
         return word in _YES
-    raise _usage("bad approve", "Одобрение: approve=yes или approve=no (одобрение=да|нет).")
+    raise _usage("bad approve", "Одобрение: одобрение=да или одобрение=нет (approve=yes|no).")
 
 
 def _split_options(tokens: list[str]) -> tuple[list[str], dict[str, str]]:

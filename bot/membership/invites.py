@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -200,10 +200,10 @@ _STATE_TITLES: dict[InviteState, str] = {
 }
 
 
-def describe(invite: Invite, now: datetime) -> str:
+def describe(invite: Invite, now: datetime, tz: tzinfo = UTC) -> str:
     """One line for a list of invitations: code, role, group, uses and expiry or state."""
     limit = "∞" if invite.max_uses is None else str(invite.max_uses)
     group = f", {invite.group}" if invite.group is not None else ""
     state = effective_state(invite, now)
-    status = format_expiry(invite.expires_at, now) if state is InviteState.ACTIVE else _STATE_TITLES[state]
+    status = format_expiry(invite.expires_at, now, tz) if state is InviteState.ACTIVE else _STATE_TITLES[state]
     return f"{invite.code}: {ROLE_TITLES[invite.role]}{group}, использований {invite.uses}/{limit}, {status}"
