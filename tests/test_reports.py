@@ -19,6 +19,7 @@ from bot.reports import (
     ReportAction,
     ReportKind,
     ReportStatus,
+    Who,
     abuse_staff_card,
     already_open_text,
     classify_hacked,
@@ -30,7 +31,6 @@ from bot.reports import (
     rate_decision,
     rate_limited_text,
     reports_list_text,
-    Who,
     transition,
 )
 from bot.vk.gateway import VK_CAPABILITIES

@@ -13,6 +13,7 @@ from bot.commands.table import AdminChange, PersonAndClass
 from bot.errors import BadCommand, PermissionDenied
 from bot.flows.context import Context
 from bot.flows.requests import scope
+from bot.grammar import gendered
 from bot.membership.cards import ChatSection, members_list
 from bot.membership.eligibility import check_can_be_extra_admin, check_can_be_verified, check_can_lead_a_class
 from bot.membership.groups import Group
@@ -151,7 +152,9 @@ async def remove(ctx: Context, person_id: PersonId) -> None:
                   for chat in chats))
         await _audit(ctx, "person_removed", person.id, memberships=len(ended), chats=len(chats))
         where = ", ".join(chat.title for chat in chats) if chats else "привязанных чатов нет"
-        ctx.reply(f"Исключение из школы: {shown}. Групп: {len(ended)}. Удаляю из чатов: {where}.")
+        done = gendered(person.likely_gender, f"{shown} исключён из школы", f"{shown} исключена из школы",
+                        f"Исключение из школы: {shown}")
+        ctx.reply(f"{done}. Групп: {len(ended)}. Удаляю из привязанных чатов, где этот человек есть: {where}.")
 
 
 async def members(ctx: Context, group: Group | None) -> None:

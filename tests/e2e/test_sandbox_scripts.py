@@ -26,7 +26,7 @@ async def test_demo_walks_through_every_feature(capsys: pytest.CaptureFixture[st
         "предупреждение снято",
         "https://fipi.ru/",
         "Взлом аккаунта",
-        "Что я храню о вас",
+        "Вот что я храню о вас",
         "Не знаю команду «/расписание»",
     ):
         assert expected in out, expected
