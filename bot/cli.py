@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import signal
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, NoReturn
 
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError
@@ -16,9 +19,7 @@ NO_TOKEN_MESSAGE = """\
 Укажите хотя бы один в файле конфигурации ([vk] token = "..." или [max] token = "...") или в переменных
 окружения SCHOOLBOT_VK__TOKEN / SCHOOLBOT_MAX__TOKEN, либо положите токен в файл вне репозитория
 и укажите путь в vk.token_file / max.token_file. С двумя токенами бот работает в обоих мессенджерах сразу.
-Попробовать бота без токенов можно локально: schoolbot sandbox
-
-Neither a VK token (vk.token) nor a MAX token (max.token) is set. To try the bot locally: schoolbot sandbox"""
+Попробовать бота без токенов можно локально: schoolbot sandbox"""
 
 EXIT_CONFIG = 2
 EXIT_BAD_TOKEN = 3
@@ -33,13 +34,13 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     try:
         settings = _load(args.path)
     except ConfigError as error:
-        print("Ошибки в конфигурации (configuration errors):", file=sys.stderr)
+        print("Ошибки в конфигурации:", file=sys.stderr)
         for line in error.lines:
             print(f"  {line}", file=sys.stderr)
         return EXIT_CONFIG
     registry_problems = _registry_problems(settings)
     if registry_problems:
-        print("Ошибки в файле реестра сервисов (registry file errors):", file=sys.stderr)
+        print("Ошибки в файле реестра сервисов:", file=sys.stderr)
         for line in registry_problems:
             print(f"  {line}", file=sys.stderr)
         return EXIT_CONFIG
@@ -51,7 +52,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         warnings.append("school.admins: список пуст — никто не сможет привязать чаты (п. 3.1)")
     for line in warnings:
         print(f"  предупреждение: {line}")
-    print("Конфигурация в порядке (configuration OK).")
+    print("Конфигурация в порядке.")
     return 0
 
 
@@ -127,13 +128,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(NO_TOKEN_MESSAGE, file=sys.stderr)
         return EXIT_CONFIG
     except BadToken:
-        print("Мессенджер отклонил токен: проверьте vk.token / max.token (ВКонтакте: ошибка 5, MAX: 401). "
-              "The platform rejected the token.", file=sys.stderr)
+        print("Мессенджер отклонил токен: проверьте vk.token / max.token (ВКонтакте: ошибка 5, MAX: 401).",
+              file=sys.stderr)
         return EXIT_BAD_TOKEN
     except NoUpdatesAccess as error:
         print(f"Бот не может получать события: {error}. Проверьте group_id, права токена («сообщения сообщества», "
-              "«управление сообществом») и что Long Poll API включён в настройках сообщества. "
-              "(No access to updates.)", file=sys.stderr)
+              "«управление сообществом») и что Long Poll API включён в настройках сообщества.", file=sys.stderr)
         return EXIT_ACCESS
     except SchemaTooNew as error:
         print(error, file=sys.stderr)
@@ -165,31 +165,77 @@ def cmd_check(args: argparse.Namespace) -> int:
     return check_text_command(" ".join(args.text), sys.stdout)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="schoolbot", description="Бот школы для VK Мессенджера (Сферум)")
-    sub = parser.add_subparsers(dest="command", required=True)
+class _RussianHelp(argparse.HelpFormatter):
+    """argparse's own words («usage:») in Russian."""
 
-    run = sub.add_parser("run", help="запустить бота с ВКонтакте (Bots Long Poll)")
-    run.add_argument("--config", help="путь к config.toml")
+    def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                  groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "Использование: " if prefix is None else prefix)
+
+
+_ARGPARSE_ERRORS = (
+    (re.compile(r"^the following arguments are required: (.+)$"), "не хватает аргументов: {0}"),
+    (re.compile(r"^argument (\S+): invalid choice: (.+?) \(choose from (.+)\)$"),
+     "{0}: неизвестное значение {1} (можно: {2})"),
+    (re.compile(r"^unrecognized arguments: (.+)$"), "лишние аргументы: {0}"),
+    (re.compile(r"^argument (\S+): expected one argument$"), "после {0} нужно значение"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser that speaks Russian: its help, sections and errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _RussianHelp)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self.options = self.add_argument_group("параметры")
+        self.options.add_argument("-h", "--help", action="help", help="показать эту справку и выйти")
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, russian in _ARGPARSE_ERRORS:
+            if match := pattern.match(message):
+                message = russian.format(*match.groups())
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: ошибка: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="schoolbot", description="Бот школы для Сферума: VK Мессенджер и MAX. "
+                                                   "Подробности — в README.md.")
+    sub = parser.add_subparsers(title="команды", dest="command", required=True, metavar="КОМАНДА",
+                                parser_class=_Parser)
+
+    run = sub.add_parser("run", help="запустить бота (ВКонтакте и/или MAX — по токенам в конфигурации)",
+                         description="Запустить бота: он работает в тех мессенджерах, чьи токены заданы.")
+    run.options.add_argument("--config", metavar="ФАЙЛ", help="путь к config.toml")
     run.set_defaults(func=cmd_run)
 
-    sandbox = sub.add_parser("sandbox", help="попробовать бота локально, без ВКонтакте и MAX")
-    sandbox.add_argument("--script", help="проиграть сценарий из файла и напечатать переписку")
-    sandbox.add_argument("--platform", choices=["vk", "max"], default="vk",
-                         help="с эмулятором какого мессенджера (по умолчанию vk)")
+    sandbox = sub.add_parser("sandbox", help="попробовать бота локально, без ВКонтакте и MAX",
+                             description="Настоящий бот и локальный эмулятор мессенджера; база временная.")
+    sandbox.options.add_argument("--script", metavar="ФАЙЛ", help="проиграть сценарий из файла и напечатать переписку")
+    sandbox.options.add_argument("--platform", choices=["vk", "max"], default="vk",
+                                 help="с эмулятором какого мессенджера (по умолчанию vk)")
     sandbox.set_defaults(func=cmd_sandbox)
 
-    migrate = sub.add_parser("migrate", help="применить миграции базы данных")
-    migrate.add_argument("--config", help="путь к config.toml")
+    migrate = sub.add_parser("migrate", help="применить миграции базы данных",
+                             description="Применить к базе данных все миграции, которых в ней ещё нет.")
+    migrate.options.add_argument("--config", metavar="ФАЙЛ", help="путь к config.toml")
     migrate.set_defaults(func=cmd_migrate)
 
-    check_config = sub.add_parser("check-config", help="проверить файл конфигурации")
-    check_config.add_argument("path", nargs="?", help="путь к config.toml")
+    check_config = sub.add_parser("check-config", help="проверить файл конфигурации",
+                                  description="Проверить config.toml: каждая ошибка — отдельной строкой с номером "
+                                              "строки файла.")
+    check_config.add_argument_group("аргументы").add_argument("path", nargs="?", metavar="ФАЙЛ",
+                                                              help="путь к config.toml")
     check_config.set_defaults(func=cmd_check_config)
 
-    check = sub.add_parser("check", help="проверить текст по правилам модерации (п. 4.5, 4.6)")
-    check.add_argument("text", nargs="*")
-    check.add_argument("--jsonl", action="store_true", help="читать JSON-строки {\"text\": ...} из stdin")
+    check = sub.add_parser("check", help="проверить текст по правилам модерации (п. 4.5, 4.6)",
+                           description="Проверить текст так же, как бот проверяет сообщения в чатах.")
+    check.add_argument_group("аргументы").add_argument("text", nargs="*", metavar="ТЕКСТ", help="текст сообщения")
+    check.options.add_argument("--jsonl", action="store_true",
+                               help="читать из stdin строки JSON {\"text\": ...} и отвечать строкой JSON на каждую")
     check.set_defaults(func=cmd_check)
     return parser
 
