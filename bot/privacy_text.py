@@ -251,7 +251,7 @@ def mydata_text(found: Sequence[Found], tz: tzinfo = UTC, now: datetime | None =
         out += ["", "Как сотрудник школы вы: " + "; ".join(staff) + ". Это записи школы, а не ваши личные данные."]
     audit = _count(found, "audit_log", Mode.COUNT)
     if audit:
-        out += ["", f"В журнале решений администраторов записей с вами: {audit} — его {AUDIT_REASON}."]
+        out += ["", f"В журнале решений администраторов записей с вами: {audit} — {AUDIT_REASON}."]
     if len(out) == 1:
         out = ["Я не храню о вас ничего, кроме имени из профиля, пока вы пишете мне."]
     periods = _periods(shown_tables)

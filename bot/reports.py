@@ -241,11 +241,11 @@ def hacked_staff_card(report: Report, *, reporter: Who, roles: str, tz: tzinfo) 
 
 def hacked_class_teacher_text(report_id: int, *, reporter: Who, roles: str) -> str:
     """The class teacher hears of a stolen account in their class: they know the family."""
-    who = f"{reporter.link} ({roles})"
+    who = f"{reporter.link}, {roles},"
     said = gendered(reporter.gender, f"{who} сообщил о взломе аккаунта", f"{who} сообщила о взломе аккаунта",
-                    f"{who}: сообщение о взломе аккаунта")
+                    f"Сообщение о взломе аккаунта от: {reporter.link}, {roles}")
     return (
-        f"Здравствуйте! {said} (обращение №{report_id}, п. 4.5 Положения). "
+        f"Здравствуйте! {said[:1].upper() + said[1:]} (обращение №{report_id}, п. 4.5 Положения). "
         "Администрация школы уже знает. Пожалуйста, свяжитесь с семьёй не через этот аккаунт — по телефону "
         "или лично — и предупредите класс, если от этого имени приходят странные сообщения."
     )
@@ -337,10 +337,11 @@ def abuse_staff_card(report: Report, *, chat: ChatContext | None, reporter: Who,
     return "\n".join(lines)
 
 
-def abuse_class_teacher_text(report_id: int, *, chat_title: str, author: str) -> str:
-    """The class teacher hears of a complaint in their class's chat — never who complained."""
+def abuse_class_teacher_text(report_id: int, *, chat_title: str, author_gent: str) -> str:
+    """The class teacher hears of a complaint in their class's chat — never who complained.
+    `author_gent`: the author in the genitive («Марии Петровой (vk.com/id1002)»)."""
     return (
-        f"Здравствуйте! В чате «{chat_title}» пожаловались администрации на сообщение участника {author} "
+        f"Здравствуйте! В чате «{chat_title}» пожаловались администрации на сообщение {author_gent} "
         f"(обращение №{report_id}, п. 4.5 Положения). Администрация разбирается; кто пожаловался, "
         "знают только администраторы."
     )

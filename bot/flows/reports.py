@@ -200,6 +200,7 @@ async def _file(ctx: Context, *, accused: PersonId | None, chat: ChatId | None, 
     people = await s.people([ctx.actor.id, *([accused] if accused is not None else [])])
     reporter = people[ctx.actor.id]
     author = s.link(people[accused]) if accused is not None else None
+    author_gent = s.link(people[accused], Case.GENT) if accused is not None else None
     where = await _chat_context(ctx) if chat is not None else None
     teacher = await _class_teacher(ctx, accused) if chat is not None else None
     async with ctx.commit():
@@ -212,8 +213,8 @@ async def _file(ctx: Context, *, accused: PersonId | None, chat: ChatId | None, 
                                 author=author, tz=s.timezone())
         for place in recipients:
             ctx.send(place, card)
-        if teacher is not None and where is not None and author is not None:
-            ctx.send(teacher, abuse_class_teacher_text(report.id, chat_title=where.title, author=author))
+        if teacher is not None and where is not None and author_gent is not None:
+            ctx.send(teacher, abuse_class_teacher_text(report.id, chat_title=where.title, author_gent=author_gent))
         ctx.dm((ABUSE_THANKS if chat is not None else DM_THANKS).format(id=report.id))
 
 

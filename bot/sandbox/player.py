@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bot.grammar import Case, name_in
 from bot.sandbox.drivers import Driver, Seen
 from bot.sandbox.script import ScriptError, Step
 from bot.sandbox.world import CHATS, SandboxWorld
@@ -62,7 +63,19 @@ class Player:
         if step.kind == "say":
             chat = self._chat(who.vk_id, step.where)
             text = self._expand(step.text)
-            if step.ref:
+            if step.forward:
+                if chat is not None:
+                    raise ScriptError("переслать сообщение можно только в личные сообщения боту (@ dm)")
+                author = self.world.character(step.forward[0])
+                source = self._chat(author.vk_id, step.forward[1])
+                assert source is not None
+                original = people.last_message_of(author.vk_id, source)
+                caption = f" с подписью: {text}" if text else " без подписи"
+                whose = name_in(author.name, Case.GENT, author.gender)
+                self.out(f"[{self._title(chat, who.vk_id)}] {who.name} ({who.title}) пересылает боту сообщение "
+                         f"{whose} из «{self._title(source)}»{caption}")
+                await people.forward(who.vk_id, source, original, text)
+            elif step.ref:
                 payload = self._expand(step.ref)
                 self.out(f"[{self._title(chat, who.vk_id)}] {who.name} ({who.title}) открывает ссылку бота "
                          f"(код {payload})")

@@ -4,6 +4,7 @@
     admin @ staff: /привязать учительская          a message in a chat (staff, 5a-parents, 5a-students) or dm
     parent @ dm ref={code}: Начать                 a first DM that carries VK's ref (from a vk.me link)
     admin @ staff ^teacher: /подтвердить           a reply to teacher's last message there
+    parent @ dm fwd=teacher@5a-parents: жалоба      forward teacher's last message in 5a-parents to a DM
     admin @ staff press Принять                    press a button of the bot's last keyboard there
     parent joins {link}                            enter a chat by its invite link
     stranger enters 5a-parents                     be added to a chat by someone
@@ -17,7 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_MESSAGE = re.compile(r"^(?P<who>\w+)\s*@\s*(?P<where>[\w-]+)(?:\s+ref=(?P<ref>\S+))?(?:\s+\^(?P<reply>\w+))?\s*:\s?(?P<text>.*)$", re.DOTALL)
+_MESSAGE = re.compile(r"^(?P<who>\w+)\s*@\s*(?P<where>[\w-]+)(?:\s+ref=(?P<ref>\S+))?(?:\s+\^(?P<reply>\w+))?"
+                      r"(?:\s+fwd=(?P<fwd>\w+)@(?P<fwd_chat>[\w-]+))?\s*:\s?(?P<text>.*)$", re.DOTALL)
 _PRESS = re.compile(r"^(?P<who>\w+)\s*@\s*(?P<where>[\w-]+)\s+press\s+(?P<label>.+)$")
 _JOIN = re.compile(r"^(?P<who>\w+)\s+joins\s+(?P<link>\S+)$")
 _ENTER = re.compile(r"^(?P<who>\w+)\s+(?P<verb>enters|leaves)\s+(?P<where>[\w-]+)$")
@@ -37,6 +39,8 @@ class Step:
     """Message text, button label, link, or heading."""
     ref: str | None = None
     reply_to: str | None = None
+    forward: tuple[str, str] | None = None
+    """(who, chat): forward that person's last message in that chat, with `text` as the caption."""
 
 
 def parse_line(line: str) -> Step | None:
@@ -50,7 +54,8 @@ def parse_line(line: str) -> Step | None:
         return Step(kind="press", who=match["who"], where=match["where"], text=match["label"].strip())
     if match := _MESSAGE.match(stripped):
         return Step(kind="say", who=match["who"], where=match["where"], text=match["text"].replace("\\n", "\n"),
-                    ref=match["ref"], reply_to=match["reply"])
+                    ref=match["ref"], reply_to=match["reply"],
+                    forward=(match["fwd"], match["fwd_chat"]) if match["fwd"] else None)
     if match := _JOIN.match(stripped):
         return Step(kind="join", who=match["who"], text=match["link"])
     if match := _ENTER.match(stripped):
