@@ -61,12 +61,14 @@ RETENTION: tuple[Retention, ...] = (
     Retention(key="join_requests", what="заявки на вступление", erasable=True, period=_WHILE_AT_SCHOOL),
     Retention(key="class_teachers", what="классное руководство и проверка статуса учителя", erasable=True,
               period="пока действует решение администратора"),
-    Retention(key="warnings", what="предупреждения за нарушение правил общения и их обжалования", erasable=True,
+    Retention(key="warnings", what="предупреждения за нарушение правил общения и их обжалования (с вашими "
+              "пояснениями, замаскированными)", erasable=True,
               period=f"предупреждение действует 30 дней (по умолчанию), запись стирается через {MODERATION_RECORDS_DAYS} "
                      f"дней после этого; /удалить стирает только уже не действующие — {ACTIVE_WARNINGS_REASON}"),
     Retention(key="moderation_events", what="замаскированные отрывки ваших сообщений, нарушивших правила, и принятые меры",
               erasable=True, period=f"{MODERATION_RECORDS_DAYS} дней"),
-    Retention(key="reports", what="ваши обращения о взломе и жалобы (из сообщения — не больше 100 знаков)",
+    Retention(key="reports", what="ваши обращения о взломе и жалобы (из сообщения — не больше 100 знаков, ваши "
+              "слова — не больше 300, номера и мат замаскированы)",
               erasable=True, period=f"пока обращение открыто и {CLOSED_REPORTS_DAYS} дней после закрытия"),
     Retention(key="staff_records", what="ссылки-приглашения, привязанные чаты и слова фильтра, которые вы выдали "
               "или добавили как сотрудник школы", erasable=False,
