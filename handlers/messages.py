@@ -109,12 +109,12 @@ async def conversation(ctx: Context, message: MessageIn) -> None:
     if waiting is not None and looks_like_person_name(text):
         await joining.child_named(ctx, waiting, text)
         return
-    if await _meant(ctx, message, classify(text)):
+    if await _meant(ctx, message, classify(text), awaiting_child=waiting is not None):
         return
     await help.answer_question(ctx, text, awaiting_child=waiting is not None)
 
 
-async def _meant(ctx: Context, message: MessageIn, understood: Understood) -> bool:
+async def _meant(ctx: Context, message: MessageIn, understood: Understood, *, awaiting_child: bool) -> bool:
     """Answer what a plain DM means; False when it means none of the intents."""
     match understood.intent:
         case Intent.COMPLAINT:
@@ -128,9 +128,9 @@ async def _meant(ctx: Context, message: MessageIn, understood: Understood) -> bo
         case Intent.SUPPORT | Intent.CONTACT_ADMIN:
             await run_command(ctx, _SUPPORT, _plain(message))
         case Intent.GREETING:
-            await help.greet(ctx)
+            await help.greet(ctx, awaiting_child=awaiting_child)
         case Intent.THANKS:
-            await help.thank(ctx)
+            await help.thank(ctx, awaiting_child=awaiting_child)
         case _:
             return False
     return True
