@@ -6,9 +6,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import signal
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, NoReturn
 
 from bot.classlist.cli import add_roster_commands
 from bot.config import Settings, load_settings
@@ -20,9 +23,7 @@ NO_TOKEN_MESSAGE = """\
 Укажите хотя бы один в файле конфигурации ([vk] token = "..." или [max] token = "...") или в переменных
 окружения SCHOOLBOT_VK__TOKEN / SCHOOLBOT_MAX__TOKEN, либо положите токен в файл вне репозитория
 и укажите путь в vk.token_file / max.token_file. С двумя токенами бот работает в обоих мессенджерах сразу.
-Попробовать бота без токенов можно локально: schoolbot sandbox
-
-Neither a VK token (vk.token) nor a MAX token (max.token) is set. To try the bot locally: schoolbot sandbox"""
+Попробовать бота без токенов можно локально: schoolbot sandbox"""
 
 EXIT_CONFIG = 2
 EXIT_BAD_TOKEN = 3
@@ -43,13 +44,13 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     try:
         settings = _load(args.path)
     except ConfigError as error:
-        print("Ошибки в конфигурации (configuration errors):", file=sys.stderr)
+        print("Ошибки в конфигурации:", file=sys.stderr)
         for line in error.lines:
             print(f"  {line}", file=sys.stderr)
         return EXIT_CONFIG
     registry_problems = _registry_problems(settings)
     if registry_problems:
-        print("Ошибки в файле реестра сервисов (registry file errors):", file=sys.stderr)
+        print("Ошибки в файле реестра сервисов:", file=sys.stderr)
         for line in registry_problems:
             print(f"  {line}", file=sys.stderr)
         return EXIT_CONFIG
@@ -68,7 +69,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         warnings.append("school.admins: список пуст — никто не сможет привязать чаты (п. 3.1)")
     for line in warnings:
         print(f"  предупреждение: {line}")
-    print("Конфигурация в порядке (configuration OK).")
+    print("Конфигурация в порядке.")
     return 0
 
 
@@ -146,13 +147,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(NO_TOKEN_MESSAGE, file=sys.stderr)
         return EXIT_CONFIG
     except BadToken:
-        print("Мессенджер отклонил токен: проверьте vk.token / max.token (ВКонтакте: ошибка 5, MAX: 401). "
-              "The platform rejected the token.", file=sys.stderr)
+        print("Мессенджер отклонил токен: проверьте vk.token / max.token (ВКонтакте: ошибка 5, MAX: 401).",
+              file=sys.stderr)
         return EXIT_BAD_TOKEN
     except NoUpdatesAccess as error:
         print(f"Бот не может получать события: {error}. Проверьте group_id, права токена («сообщения сообщества», "
-              "«управление сообществом») и что Long Poll API включён в настройках сообщества. "
-              "(No access to updates.)", file=sys.stderr)
+              "«управление сообществом») и что Long Poll API включён в настройках сообщества.", file=sys.stderr)
         return EXIT_ACCESS
     except SchemaTooNew as error:
         print(error, file=sys.stderr)
@@ -228,48 +228,97 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return restore_command(settings, Path(args.path), out=sys.stdout, err=sys.stderr)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="schoolbot", description="Бот школы для VK Мессенджера (Сферум)")
-    sub = parser.add_subparsers(dest="command", required=True)
+class _RussianHelp(argparse.HelpFormatter):
+    """argparse's own words («usage:») in Russian."""
 
-    run = sub.add_parser("run", help="запустить бота (ВКонтакте и/или MAX)")
-    run.add_argument("--config", help=f"путь к config.toml (по умолчанию — из {CONFIG_ENV})")
+    def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                  groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "Использование: " if prefix is None else prefix)
+
+
+_ARGPARSE_ERRORS = (
+    (re.compile(r"^the following arguments are required: (.+)$"), "не хватает аргументов: {0}"),
+    (re.compile(r"^argument (\S+): invalid choice: (.+?) \(choose from (.+)\)$"),
+     "{0}: неизвестное значение {1} (можно: {2})"),
+    (re.compile(r"^unrecognized arguments: (.+)$"), "лишние аргументы: {0}"),
+    (re.compile(r"^argument (\S+): expected one argument$"), "после {0} нужно значение"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser that speaks Russian: its help, sections and errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _RussianHelp)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self.options = self.add_argument_group("параметры")
+        self.options.add_argument("-h", "--help", action="help", help="показать эту справку и выйти")
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, russian in _ARGPARSE_ERRORS:
+            if match := pattern.match(message):
+                message = russian.format(*match.groups())
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: ошибка: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="schoolbot", description="Бот школы для Сферума: VK Мессенджер и MAX. "
+                                                   "Подробности — в README.md.")
+    sub = parser.add_subparsers(title="команды", dest="command", required=True, metavar="КОМАНДА",
+                                parser_class=_Parser)
+
+    run = sub.add_parser("run", help="запустить бота (ВКонтакте и/или MAX — по токенам в конфигурации)",
+                         description="Запустить бота: он работает в тех мессенджерах, чьи токены заданы.")
+    run.options.add_argument("--config", metavar="ФАЙЛ", help="путь к config.toml")
     run.set_defaults(func=cmd_run)
 
-    sandbox = sub.add_parser("sandbox", help="попробовать бота локально, без ВКонтакте и MAX")
-    sandbox.add_argument("--script", help="проиграть сценарий из файла и напечатать переписку")
-    sandbox.add_argument("--platform", choices=["vk", "max"], default="vk",
-                         help="с эмулятором какого мессенджера (по умолчанию vk)")
+    sandbox = sub.add_parser("sandbox", help="попробовать бота локально, без ВКонтакте и MAX",
+                             description="Настоящий бот и локальный эмулятор мессенджера; база временная.")
+    sandbox.options.add_argument("--script", metavar="ФАЙЛ", help="проиграть сценарий из файла и напечатать переписку")
+    sandbox.options.add_argument("--platform", choices=["vk", "max"], default="vk",
+                                 help="с эмулятором какого мессенджера (по умолчанию vk)")
     sandbox.set_defaults(func=cmd_sandbox)
 
-    migrate = sub.add_parser("migrate", help="применить миграции базы данных")
-    migrate.add_argument("--config", help="путь к config.toml")
+    migrate = sub.add_parser("migrate", help="применить миграции базы данных",
+                             description="Применить к базе данных все миграции, которых в ней ещё нет.")
+    migrate.options.add_argument("--config", metavar="ФАЙЛ", help="путь к config.toml")
     migrate.set_defaults(func=cmd_migrate)
 
-    check_config = sub.add_parser("check-config", help="проверить файл конфигурации")
-    check_config.add_argument("path", nargs="?", help="путь к config.toml")
+    check_config = sub.add_parser("check-config", help="проверить файл конфигурации",
+                                  description="Проверить config.toml: каждая ошибка — отдельной строкой с номером "
+                                              "строки файла.")
+    check_config.add_argument_group("аргументы").add_argument("path", nargs="?", metavar="ФАЙЛ",
+                                                              help="путь к config.toml")
     check_config.set_defaults(func=cmd_check_config)
 
     add_roster_commands(sub)
 
-    check = sub.add_parser("check", help="проверить текст по правилам модерации (п. 4.5, 4.6)")
-    check.add_argument("text", nargs="*")
-    check.add_argument("--jsonl", action="store_true", help="читать JSON-строки {\"text\": ...} из stdin")
+    check = sub.add_parser("check", help="проверить текст по правилам модерации (п. 4.5, 4.6)",
+                           description="Проверить текст так же, как бот проверяет сообщения в чатах.")
+    check.add_argument_group("аргументы").add_argument("text", nargs="*", metavar="ТЕКСТ", help="текст сообщения")
+    check.options.add_argument("--jsonl", action="store_true",
+                               help="читать из stdin строки JSON {\"text\": ...} и отвечать строкой JSON на каждую")
     check.set_defaults(func=cmd_check)
 
-    status = sub.add_parser("status", help="состояние бота; код выхода 1, если есть проблемы (для healthcheck)")
-    status.add_argument("--config", help="путь к config.toml")
-    status.add_argument("--json", action="store_true", help="то же в JSON")
+    status = sub.add_parser("status", help="состояние бота; код выхода 1, если есть проблемы (для healthcheck)",
+                            description="Состояние бота по его базе: очереди, ошибки, место на диске.")
+    status.options.add_argument("--config", metavar="ФАЙЛ", help="путь к config.toml")
+    status.options.add_argument("--json", action="store_true", help="то же в JSON")
     status.set_defaults(func=cmd_status)
 
-    backup = sub.add_parser("backup", help="копия базы данных (можно при работающем боте)")
-    backup.add_argument("path", help="файл копии или папка для неё")
-    backup.add_argument("--config", help="путь к config.toml")
+    backup = sub.add_parser("backup", help="копия базы данных (можно при работающем боте)",
+                            description="Сделать копию базы данных; бот может работать.")
+    backup.add_argument_group("аргументы").add_argument("path", metavar="ПУТЬ", help="файл копии или папка для неё")
+    backup.options.add_argument("--config", metavar="ФАЙЛ", help="путь к config.toml")
     backup.set_defaults(func=cmd_backup)
 
-    restore = sub.add_parser("restore", help="восстановить базу из копии (бот должен быть остановлен)")
-    restore.add_argument("path", help="файл копии")
-    restore.add_argument("--config", help="путь к config.toml")
+    restore = sub.add_parser("restore", help="восстановить базу из копии (бот должен быть остановлен)",
+                             description="Восстановить базу данных из копии; бот должен быть остановлен.")
+    restore.add_argument_group("аргументы").add_argument("path", metavar="ФАЙЛ", help="файл копии")
+    restore.options.add_argument("--config", metavar="ФАЙЛ", help="путь к config.toml")
     restore.set_defaults(func=cmd_restore)
     return parser
 

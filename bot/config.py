@@ -11,10 +11,12 @@ import tomllib
 from datetime import time
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from bot.config_errors import merge_union_branches, ru_message, toml_error
 from bot.errors import ConfigError
 from bot.port.ids import PersonId
 from bot.roles import Role
@@ -64,7 +66,7 @@ class VkConfig(_Section):
     @classmethod
     def _url_ends_with_slash(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
+            raise ValueError("адрес должен начинаться с http:// или https://")
         return value if value.endswith("/") else value + "/"
 
     def resolved_token(self) -> SecretStr:
@@ -121,7 +123,7 @@ class MaxConfig(_Section):
     @classmethod
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
+            raise ValueError("адрес должен начинаться с http:// или https://")
         return value.rstrip("/")
 
     def resolved_token(self) -> SecretStr:
@@ -143,7 +145,17 @@ class SchoolConfig(_Section):
     def _account_ids(cls, value: list[int | str]) -> list[int | str]:
         bad = [v for v in value if _ADMIN_ID.match(str(v).strip().lower()) is None]
         if bad:
-            raise ValueError(f"ids are written \"vk:123\" or \"max:456\" (a bare number is a VK id), got {bad}")
+            raise ValueError(f"id пишутся так: \"vk:123\" или \"max:456\" (просто число — id ВКонтакте); "
+                             f"неверно: {', '.join(map(str, bad))}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("неизвестный часовой пояс; пишется так: \"Europe/Moscow\", \"Asia/Yekaterinburg\"") from None
         return value
 
     def admin_ids(self) -> tuple[PersonId, ...]:
@@ -289,9 +301,9 @@ def read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as file:
             return tomllib.load(file)
     except FileNotFoundError as error:
-        raise ConfigError([f"{path}: файл не найден (file not found)"]) from error
+        raise ConfigError([f"{path}: файл не найден"]) from error
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError([f"{path}: ошибка синтаксиса TOML: {error}"]) from error
+        raise ConfigError([f"{path}: {toml_error(str(error))}"]) from error
 
 
 def load_settings(path: Path | None) -> Settings:
@@ -305,19 +317,17 @@ def load_settings(path: Path | None) -> Settings:
 
 
 def describe_validation_error(error: ValidationError, path: Path | None, text: str = "") -> list[str]:
+    """Every problem on its own line, in Russian, with the file's line number (never a token's value)."""
     lines = []
-    for item in error.errors():
+    for item in merge_union_branches([dict(e) for e in error.errors()]):
         key = ".".join(str(part) for part in item["loc"])
         line = line_of_key(text, [str(part) for part in item["loc"]])
         where = f"{path}:{line}: " if path is not None and line else (f"{path}: " if path is not None else "")
         given = item.get("input")
         # A whole section (a model-level check) may hold the token: only single values are shown.
         hidden = "token" in key or "secret" in key or isinstance(given, dict | list)
-        shown = "" if hidden else f" (получено: {given!r})"
-        if item["type"] == "extra_forbidden":
-            lines.append(f"{where}{key}: неизвестный ключ (unknown key)")
-        else:
-            lines.append(f"{where}{key}: {item['msg']}{shown}")
+        shown = "" if hidden or item["type"] in ("missing", "extra_forbidden") else f" (сейчас: {given!r})"
+        lines.append(f"{where}{key}: {ru_message(item)}{shown}")
     return lines
 
 

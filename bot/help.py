@@ -68,6 +68,22 @@ def dm_menu() -> Buttons:
     ])
 
 
+THANKS_REPLY = "Пожалуйста! Если что-то понадобится — пишите, я здесь. Что я умею — /помощь."
+
+
+def greeting_text(first_name: str) -> str:
+    """A short friendly answer to «привет»: the menu goes with it."""
+    hello = f"Здравствуйте, {first_name}!" if first_name else "Здравствуйте!"
+    return (f"{hello} Чем помочь? Спросите про сервисы из реестра, правила и права, сообщите о взломе — "
+            "кнопки ниже, а всё, что я умею, покажет /помощь.")
+
+
+def not_in_registry_text(service: str) -> str:
+    """«учи.ру»: a service the regulation's registry does not list — say so instead of «не понял»."""
+    return (f"«{service}» не входит в реестр школы — список цифровых сервисов, которые рекомендует Положение. "
+            "Если работу там задал учитель, уточните у него. Рекомендуемые сервисы — /реестр.")
+
+
 def unknown_command_text(name: str) -> str:
     shown = name if len(name) <= 30 else name[:30] + "…"
     return f"Не знаю команду «/{shown}». Напишите /помощь — покажу, что я умею."

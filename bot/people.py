@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.grammar import infer_gender
 from bot.port.gateway import Gender
 from bot.port.ids import PersonId
 from bot.roles import ROLE_TITLES, Role
@@ -24,6 +25,11 @@ class Person:
         if not self.roles:
             return "пока без роли"
         return ", ".join(ROLE_TITLES[r] for r in sorted(self.roles, key=list(Role).index))
+
+    @property
+    def likely_gender(self) -> Gender:
+        """The profile's gender, or what the name tells (MAX profiles have none)."""
+        return infer_gender(self.display_name, self.gender)
 
     @property
     def first_name(self) -> str:

@@ -13,8 +13,11 @@ from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from bot.errors import BadCommand, InvalidTransition
+from bot.grammar import gendered
+from bot.port.gateway import Gender
 from bot.port.ids import ChatId, PersonId
 from bot.texts import SFERUM_SUPPORT_EMAIL
+from bot.timefmt import day_month_time
 
 EXCERPT_LIMIT = 100  # the most of a reported message the bot ever keeps or shows (no full texts)
 RATE_WINDOW = timedelta(hours=1)
@@ -72,6 +75,8 @@ class Report:
     """Abuse: at most EXCERPT_LIMIT masked characters of the reported message."""
     closed_by: PersonId | None = None
     closed_at: datetime | None = None
+    reason: str | None = None
+    """Abuse: what the complainant wrote (after /жалоба, or the description of a DM complaint), masked."""
 
 
 # --- the stolen-account phrase matcher ---------------------------------------------------------
@@ -206,20 +211,43 @@ def mask_excerpt(text: str, limit: int = EXCERPT_LIMIT) -> str:
 # --- texts -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, kw_only=True)
+class Who:
+    """A person as a card names them."""
+
+    link: str
+    """«Ольга Иванова (vk.com/id1003)»: the platform formats it; never a ping."""
+    gender: Gender = Gender.UNKNOWN
+    """For «сообщил» / «сообщила» (a neutral construction when unknown)."""
 
 
-def format_moment(moment: datetime, tz: tzinfo) -> str:
-    return moment.astimezone(tz).strftime("%d.%m.%Y, %H:%M")
+def when(moment: datetime, tz: tzinfo, now: datetime | None = None) -> str:
+    """«12.03, 11:05» in the school's zone (with the year when it is not this year's)."""
+    return day_month_time(moment, tz, now or moment)
 
 
-def hacked_staff_card(report: Report, *, reporter: str, roles: str, tz: tzinfo) -> str:
+def hacked_staff_card(report: Report, *, reporter: Who, roles: str, tz: tzinfo) -> str:
+    said = gendered(reporter.gender, f"Сообщил: {reporter.link}", f"Сообщила: {reporter.link}",
+                    f"Кто сообщает: {reporter.link}")
     return (
         f"🚨 Взлом аккаунта — обращение №{report.id} (п. 4.5 Положения)\n"
-        f"Сообщил(а): {reporter}, {roles}\n"
-        f"Когда: {format_moment(report.created_at, tz)}\n"
+        f"{said}, {roles}\n"
+        f"Когда: {when(report.created_at, tz)}\n"
         "Свяжитесь с человеком не через этот аккаунт (по телефону или лично) и проверьте, "
         "не пишут ли от его имени в чатах.\n"
         f"Когда всё решено: /закрыть {report.id}"
+    )
+
+
+def hacked_class_teacher_text(report_id: int, *, reporter: Who, roles: str) -> str:
+    """The class teacher hears of a stolen account in their class: they know the family."""
+    who = f"{reporter.link}, {roles},"
+    said = gendered(reporter.gender, f"{who} сообщил о взломе аккаунта", f"{who} сообщила о взломе аккаунта",
+                    f"Сообщение о взломе аккаунта от: {reporter.link}, {roles}")
+    return (
+        f"Здравствуйте! {said[:1].upper() + said[1:]} (обращение №{report_id}, п. 4.5 Положения). "
+        "Администрация школы уже знает. Пожалуйста, свяжитесь с семьёй не через этот аккаунт — по телефону "
+        "или лично — и предупредите класс, если от этого имени приходят странные сообщения."
     )
 
 
@@ -276,40 +304,87 @@ def already_open_text(report_id: int, platform: AccountPlatform) -> str:
 @dataclass(frozen=True, kw_only=True)
 class ChatContext:
     title: str
-    """The chat's title as VK shows it, or a fallback."""
+    """The chat's title as the platform shows it, or a fallback."""
     purpose: str | None
     """What the chat is bound for («чат родителей 5А»), if it is bound."""
 
 
-def abuse_staff_card(report: Report, *, chat: ChatContext, reporter: str, author: str, tz: tzinfo) -> str:
-    purpose = f" ({chat.purpose})" if chat.purpose else ""
+def abuse_staff_card(report: Report, *, chat: ChatContext | None, reporter: Who, author: str | None,
+                     tz: tzinfo) -> str:
+    """The card only administrators read. `chat` None: made in a DM (forwarded or described);
+    `author` None: the complainant described what happened without a message."""
+    lines = [f"⚠️ Жалоба на сообщение — обращение №{report.id} (п. 4.5 Положения)"]
+    if chat is not None:
+        purpose = f" ({chat.purpose})" if chat.purpose else ""
+        lines.append(f"Чат: «{chat.title}»{purpose}")
+        if report.message_ref:
+            lines.append(f"Сообщение №{report.message_ref} в этом чате")
+    elif report.excerpt is not None:
+        lines.append("Сообщение переслано мне в личные сообщения (чат не известен)")
+    else:
+        lines.append("Жалоба описана словами в личных сообщениях")
+    if author is not None:
+        lines.append(f"Автор сообщения: {author}")
+    lines.append(gendered(reporter.gender, f"Пожаловался: {reporter.link}", f"Пожаловалась: {reporter.link}",
+                          f"Жалоба от: {reporter.link}"))
+    lines.append(f"Когда: {when(report.created_at, tz)}")
+    if report.excerpt is not None:
+        lines.append(f"Фрагмент: «{report.excerpt}»")
+    if report.reason:
+        lines.append(f"Со слов жалующегося: «{report.reason}»")
+    lines.append("Карточка только для администраторов: автор сообщения её не видит. "
+                 f"Когда решите: /закрыть {report.id}")
+    return "\n".join(lines)
+
+
+def abuse_class_teacher_text(report_id: int, *, chat_title: str, author_gent: str) -> str:
+    """The class teacher hears of a complaint in their class's chat — never who complained.
+    `author_gent`: the author in the genitive («Марии Петровой (vk.com/id1002)»)."""
     return (
-        f"⚠️ Жалоба на сообщение — обращение №{report.id}\n"
-        f"Чат: «{chat.title}»{purpose}\n"
-        f"Сообщение №{report.message_ref} в этом чате\n"
-        f"Автор: {author}\n"
-        f"Пожаловался(-ась): {reporter}\n"
-        f"Когда: {format_moment(report.created_at, tz)}\n"
-        f"Фрагмент: «{report.excerpt}»\n"
-        f"Проверьте сообщение в чате; когда решите: /закрыть {report.id}"
+        f"Здравствуйте! В чате «{chat_title}» пожаловались администрации на сообщение {author_gent} "
+        f"(обращение №{report_id}, п. 4.5 Положения). Администрация разбирается; кто пожаловался, "
+        "знают только администраторы."
     )
 
 
 ABUSE_USAGE = (
-    "Чтобы пожаловаться на сообщение, ответьте на него (нажмите на сообщение → «Ответить») "
-    "и напишите /жалоба. Администратор увидит, в каком чате и какое это сообщение."
+    "Чтобы пожаловаться на сообщение, ответьте на него в чате (нажмите на сообщение → «Ответить») и напишите "
+    "/жалоба или просто «жалоба» — можно добавить, что не так: /жалоба оскорбляет учителя. "
+    "Ещё можно переслать сообщение мне сюда с подписью «жалоба». Ваше имя увидят только администраторы."
 )
-ABUSE_THANKS = "Спасибо! Жалоба передана администратору школы. Ваше имя видят только администраторы."
+DM_USAGE = (
+    "Чтобы пожаловаться, перешлите мне сообщение с подписью «жалоба» или опишите, что случилось: "
+    "/жалоба в чате 5А родителей меня оскорбляют. Ваше имя увидят только администраторы школы."
+)
+ABUSE_THANKS = (
+    "Спасибо! Жалоба №{id} передана администрации школы. Ваше имя видят только администраторы; "
+    "ваше сообщение с жалобой я убрал из чата."
+)
+DM_THANKS = "Спасибо! Жалоба №{id} передана администрации школы. Ваше имя видят только администраторы."
+NOT_A_PERSON = "Это сообщение бота или сообщества — на него пожаловаться нельзя."
+OWN_MESSAGE = "Это ваше собственное сообщение. Если оно лишнее — его можно удалить."
+ALREADY_REPORTED = "Вы уже пожаловались на это сообщение — администрация его видит. Спасибо!"
+NOBODY_TO_TELL = ("Не смог передать жалобу: в настройках бота не указан ни один администратор. "
+                  "Напишите, пожалуйста, классному руководителю.")
 
 
-def reports_list_text(reports: Sequence[Report], *, tz: tzinfo, names: Mapping[PersonId, str]) -> str:
-    """`names`: how to show each reporter (a profile link the platform formats)."""
+def reports_list_text(reports: Sequence[Report], *, tz: tzinfo, names: Mapping[PersonId, str],
+                      now: datetime | None = None, private: bool = True) -> str:
+    """`names`: each reporter in the genitive («от Ольги Ивановой (vk.com/id1003)»), as the platform
+    formats them. `private`: the list is read in a DM; in a staff chat, where the accused may sit,
+    complaints name nobody."""
     if not reports:
         return "Открытых обращений нет."
     lines = ["Открытые обращения:"]
     for r in reports:
-        when = format_moment(r.created_at, tz)
-        what = "взлом аккаунта" if r.kind is ReportKind.HACKED else "жалоба на сообщение"
-        lines.append(f"№{r.id} — {what}, {when}, от {names.get(r.reporter_id, 'участника')}")
+        moment = when(r.created_at, tz, now)
+        if r.kind is ReportKind.HACKED:
+            lines.append(f"№{r.id} — взлом аккаунта, {moment}, от {names.get(r.reporter_id, 'участника')}")
+        elif private:
+            lines.append(f"№{r.id} — жалоба на сообщение, {moment}, от {names.get(r.reporter_id, 'участника')}")
+        else:
+            lines.append(f"№{r.id} — жалоба на сообщение, {moment}")
+    if not private and any(r.kind is ReportKind.ABUSE for r in reports):
+        lines.append("Кто пожаловался, здесь не показываю: напишите /обращения мне в личные сообщения.")
     lines.append("Закрыть: /закрыть N")
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config import Settings
 from bot.features import Features
+from bot.grammar import Case, name_in
 from bot.people import Person
 from bot.port.gateway import Gateway, GatewayError, Profile
 from bot.port.ids import PersonId, Platform, Where, is_qualified, platform_of, raw_id
@@ -161,20 +162,24 @@ class Services:
             found[pid] = replace(found[pid], display_name=profile.name, gender=profile.gender)
         return found
 
-    def link(self, person: Person) -> str:
-        """«Имя Фамилия (vk.com/id123)»: the platform formats it; never a ping."""
+    def link(self, person: Person, case: Case = Case.NOMN, *, noun: str = "участник") -> str:
+        """«Имя Фамилия (vk.com/id123)»: the platform formats it; never a ping. In another `case`
+        the name is declined («у Пети Иванова (vk.com/id1004)»), or — when it cannot be surely —
+        `noun` is («у участника Ли Вэй (…)»)."""
+        name = person.display_name if case is Case.NOMN else name_in(person.display_name, case,
+                                                                       person.gender, noun=noun)
         if not self.serves(person.id):
-            return f"{person.display_name or 'без имени'} ({person.id})"
-        return self.gateway(person.id).profile_link(person.id, person.display_name)
+            return f"{name or 'без имени'} ({person.id})"
+        return self.gateway(person.id).profile_link(person.id, name)
 
     def command_ref(self, person_id: PersonId) -> str:
         """How staff name this person in a command: «id123», or «max:123» when two messengers run."""
         return f"id{raw_id(person_id)}" if len(self.gateways) == 1 else str(person_id)
 
-    async def labels(self, ids: Iterable[PersonId],
+    async def labels(self, ids: Iterable[PersonId], case: Case = Case.NOMN, *,
                      known: Mapping[PersonId, Profile] | None = None) -> dict[PersonId, str]:
-        """Profile links of many people, for lists and cards."""
-        return {pid: self.link(p) for pid, p in (await self.people(ids, known)).items()}
+        """Profile links of many people, for lists and cards (names in `case`)."""
+        return {pid: self.link(p, case) for pid, p in (await self.people(ids, known)).items()}
 
     async def staff_places(self) -> list[Where]:
         """Where staff notices go: every bound staff room; without one, the order's administrators' DMs."""

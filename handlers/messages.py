@@ -1,14 +1,18 @@
-"""A message: a declared command (checked against its declaration), moderation in a bound chat,
-or, in a DM, the conversation: keyboard words, a stolen account, a child's name, a question."""
+"""A message: a declared command (checked against its declaration), a bare «жалоба» in reply in a
+chat, moderation in a bound chat, or, in a DM, the conversation: keyboard words, a stolen account,
+a child's name, what the person means (bot/intents.py), the registry."""
 
 from __future__ import annotations
 
 from bot.commands import parse_command
-from bot.commands.parse import Command
+from bot.commands.parse import Command, fold
 from bot.commands.spec import CommandInput, CommandSpec, admit
 from bot.commands.table import command_named, command_of_phrase
+from bot.complaints import is_complaint_word
 from bot.flows import help, joining, moderation, reports
 from bot.flows.context import Context
+from bot.help import HACKED_BUTTON
+from bot.intents import Intent, Understood, classify
 from bot.membership.names import looks_like_person_name
 from bot.membership.users import UserRefContext
 from bot.port.events import Mention, MessageIn
@@ -16,6 +20,8 @@ from bot.reports import HackedIntent, classify_hacked
 from handlers.commands import FLOWS
 
 UNREADABLE_ATTACHMENT = "Не смог прочитать вложение. Напишите, пожалуйста, текстом или пришлите файл ещё раз."
+FORWARDED_WITHOUT_WORDS = ("Вы переслали мне сообщение. Если хотите пожаловаться на него администрации, перешлите "
+                           "его ещё раз с подписью «жалоба» — ваше имя увидят только администраторы.")
 
 
 async def on_message(ctx: Context, message: MessageIn) -> None:
@@ -28,6 +34,10 @@ async def on_message(ctx: Context, message: MessageIn) -> None:
         await run_command(ctx, spec, _input(ctx, message, command))
         return
     if not ctx.in_dm:
+        if command is None and message.reply_to is not None and is_complaint_word(message.text):
+            # «жалоба» in reply to a message is a complaint; the word alone, never a sentence with it.
+            await run_command(ctx, _REPORT, _plain(message))
+            return
         # Everything that is not a declared command is moderated; unknown commands are never echoed.
         await moderation.moderate(ctx, message)
         return
@@ -80,22 +90,69 @@ async def _refuse(ctx: Context, spec: CommandSpec, refusal: str) -> None:
         ctx.reply(refusal)
 
 
+def _plain(message: MessageIn, args: str = "") -> CommandInput:
+    """A command run by plain words: no mentions to read."""
+    return CommandInput(args=args, raw_args=args, refs=UserRefContext(platform=message.platform))
+
+
 async def conversation(ctx: Context, message: MessageIn) -> None:
-    """Plain text in a DM: keyboard words first, then a stolen account, a child's name, a question."""
+    """Plain text in a DM, in this order: keyboard words, a stolen account, a child's name while a
+    request waits for it, what the person means (greetings, thanks, questions, an appeal or a
+    complaint in words), the registry, and a hint."""
     text = message.text.strip()
     if not text:
-        ctx.reply(UNREADABLE_ATTACHMENT if message.attachments_unreadable else help.NOT_UNDERSTOOD)
+        if message.forwarded:
+            ctx.reply(FORWARDED_WITHOUT_WORDS)
+        else:
+            ctx.reply(UNREADABLE_ATTACHMENT if message.attachments_unreadable else help.NOT_UNDERSTOOD)
+        return
+    if fold(text) == fold(HACKED_BUTTON):  # the menu's button: confirmed before the alarm
+        await reports.confirm_hacked(ctx)
         return
     spec = command_of_phrase(text)
     if spec is not None:
-        await run_command(ctx, spec, CommandInput(args="", raw_args="", refs=UserRefContext(platform=message.platform)))
+        await run_command(ctx, spec, _plain(message))
         return
-    intent = classify_hacked(text)
-    if intent is not HackedIntent.NONE:
-        await reports.hacked_said(ctx, intent)
+    hacked = classify_hacked(text)
+    if hacked is not HackedIntent.NONE:
+        await reports.hacked_said(ctx, hacked)
         return
     waiting = await ctx.services.repos.requests.awaiting_child(ctx.actor.id)
     if waiting is not None and looks_like_person_name(text):
         await joining.child_named(ctx, waiting, text)
         return
+    if await _meant(ctx, message, classify(text), awaiting_child=waiting is not None):
+        return
     await help.answer_question(ctx, text, awaiting_child=waiting is not None)
+
+
+async def _meant(ctx: Context, message: MessageIn, understood: Understood, *, awaiting_child: bool) -> bool:
+    """Answer what a plain DM means; False when it means none of the intents."""
+    match understood.intent:
+        case Intent.COMPLAINT:
+            await run_command(ctx, _REPORT, _plain(message, understood.rest))
+        case Intent.APPEAL:
+            await run_command(ctx, _APPEAL, _plain(message, understood.rest))
+        case Intent.RIGHTS:
+            await run_command(ctx, _RIGHTS, _plain(message))
+        case Intent.RULES:
+            await run_command(ctx, _RULES, _plain(message))
+        case Intent.SUPPORT | Intent.CONTACT_ADMIN:
+            await run_command(ctx, _SUPPORT, _plain(message))
+        case Intent.GREETING:
+            await help.greet(ctx, awaiting_child=awaiting_child)
+        case Intent.THANKS:
+            await help.thank(ctx, awaiting_child=awaiting_child)
+        case _:
+            return False
+    return True
+
+
+def _spec(name: str) -> CommandSpec:
+    spec = command_named(name)
+    assert spec is not None, name
+    return spec
+
+
+_REPORT, _APPEAL, _RIGHTS, _RULES, _SUPPORT = (_spec(n) for n in ("жалоба", "обжаловать", "права", "правила",
+                                                                  "поддержка"))

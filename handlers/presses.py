@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.buttons import STALE_BUTTON, parse_payload
 from bot.errors import PermissionDenied
-from bot.flows import confirm, moderation_admin, mydata, requests
+from bot.flows import confirm, moderation_admin, mydata, reports, requests
 from bot.flows.context import Context
 from bot.port.events import ButtonPress
 from bot.port.ids import PersonId
@@ -33,6 +33,8 @@ async def on_press(ctx: Context, press: ButtonPress) -> None:
             await moderation_admin.allow_word(ctx, payload.w, confirmed=True)
         case moderation_admin.ALLOW_NO:
             ctx.answer("Хорошо, слово не разрешено.")
+        case reports.HACKED_YES | reports.HACKED_NO:
+            await reports.hacked_pressed(ctx, yes=payload.a == reports.HACKED_YES)
         case mydata.FORGET_CANCEL:
             await mydata.cancel_forget(ctx)
         case mydata.FORGET_ME:

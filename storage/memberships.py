@@ -284,6 +284,17 @@ class MembershipsRepo:
         )
         return [PersonId(row["person_id"]) for row in rows]
 
+    async def class_teachers_of_family(self, person_id: PersonId) -> list[PersonId]:
+        """The class teachers of a pupil's class and of the classes of a parent's children (a stolen
+        account in their class is theirs to know about, 4.5)."""
+        rows = await self._db.fetch_all(
+            "SELECT DISTINCT t.person_id FROM class_teachers t WHERE t.class_label IN ("
+            " SELECT class_label FROM memberships WHERE person_id = ? AND role = 'student' AND ended IS NULL"
+            " UNION SELECT class_label FROM children WHERE parent_id = ? AND ended IS NULL) ORDER BY t.person_id",
+            (person_id, person_id),
+        )
+        return [PersonId(row["person_id"]) for row in rows]
+
     async def classes_led_by(self, person_id: PersonId) -> frozenset[SchoolClass]:
         rows = await self._db.fetch_all("SELECT class_label FROM class_teachers WHERE person_id = ?", (person_id,))
         return frozenset(parse_class(r["class_label"]) for r in rows)

@@ -32,6 +32,8 @@ class Warning:
     issued_at: str
     expires_at: str
     pardoned: bool
+    event_id: int | None = None
+    """The moderation record it was given for (its masked excerpt), if still kept."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,6 +42,8 @@ class Appeal:
     warning_id: int
     person_id: PersonId
     state: str
+    explanation: str | None = None
+    """What the person wrote after /обжаловать, masked."""
 
 
 def _event(row: aiosqlite.Row) -> ModerationEvent:
@@ -51,7 +55,8 @@ def _event(row: aiosqlite.Row) -> ModerationEvent:
 
 def _warning(row: aiosqlite.Row) -> Warning:
     return Warning(id=row["id"], person_id=PersonId(row["person_id"]), labels=tuple(row["labels"].split(",")),
-                   issued_at=row["issued_at"], expires_at=row["expires_at"], pardoned=row["pardoned_at"] is not None)
+                   issued_at=row["issued_at"], expires_at=row["expires_at"], pardoned=row["pardoned_at"] is not None,
+                   event_id=row["event_id"])
 
 
 class ModerationRepo:
@@ -156,15 +161,45 @@ class ModerationRepo:
 
     # --- appeals -----------------------------------------------------------------
 
-    async def open_appeal(self, *, warning_id: int, person_id: PersonId, now: datetime) -> int | None:
-        """A new appeal, or None when this warning already has an open one."""
+    async def open_appeal(self, *, warning_id: int, person_id: PersonId, now: datetime,
+                          explanation: str | None = None) -> int | None:
+        """A new appeal, or None when this warning already has an open or a rejected one (a warning
+        the administrator kept after an appeal cannot be appealed again)."""
         async with self._db.transaction() as tx:
             existing = await tx.fetch_one(
-                "SELECT id FROM appeals WHERE warning_id = ? AND state = 'open'", (warning_id,))
+                "SELECT id FROM appeals WHERE warning_id = ? AND state IN ('open', 'kept')", (warning_id,))
             if existing is not None:
                 return None
-            return await tx.execute("INSERT INTO appeals (warning_id, person_id, at) VALUES (?, ?, ?)",
-                                    (warning_id, person_id, _iso(now)))
+            return await tx.execute(
+                "INSERT INTO appeals (warning_id, person_id, at, explanation) VALUES (?, ?, ?, ?)",
+                (warning_id, person_id, _iso(now), explanation or None))
+
+    async def appeal_states(self, warning_ids: list[int]) -> dict[int, str]:
+        """Warning id → the state of its latest appeal («open», «kept», «lifted»), for those appealed."""
+        if not warning_ids:
+            return {}
+        marks = ",".join("?" * len(warning_ids))
+        rows = await self._db.fetch_all(
+            f"SELECT warning_id, state FROM appeals WHERE warning_id IN ({marks}) ORDER BY id", warning_ids)
+        return {row["warning_id"]: row["state"] for row in rows}
+
+    async def get_appeal(self, appeal_id: int) -> Appeal | None:
+        row = await self._db.fetch_one("SELECT * FROM appeals WHERE id = ?", (appeal_id,))
+        if row is None:
+            return None
+        return Appeal(id=row["id"], warning_id=row["warning_id"], person_id=PersonId(row["person_id"]),
+                      state=row["state"], explanation=row["explanation"])
+
+    async def get_warning(self, warning_id: int) -> Warning | None:
+        row = await self._db.fetch_one("SELECT * FROM warnings WHERE id = ?", (warning_id,))
+        return _warning(row) if row is not None else None
+
+    async def excerpt_of(self, event_id: int | None) -> str | None:
+        """The masked excerpt of a moderation record (None once it is purged)."""
+        if event_id is None:
+            return None
+        row = await self._db.fetch_one("SELECT excerpt FROM moderation_events WHERE id = ?", (event_id,))
+        return row["excerpt"] if row is not None else None
 
     async def decide_appeal(self, appeal_id: int, *, lift: bool, by: PersonId, now: datetime) -> Appeal | None:
         """Close an open appeal (lifting its warning when asked); None when it is not open."""
@@ -179,4 +214,4 @@ class ModerationRepo:
                     "UPDATE warnings SET pardoned_at = ?, pardoned_by = ? WHERE id = ? AND pardoned_at IS NULL",
                     (_iso(now), by, row["warning_id"]))
         return Appeal(id=row["id"], warning_id=row["warning_id"], person_id=PersonId(row["person_id"]),
-                      state="lifted" if lift else "kept")
+                      state="lifted" if lift else "kept", explanation=row["explanation"])

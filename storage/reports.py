@@ -24,7 +24,7 @@ def _to_report(row: aiosqlite.Row) -> Report:
         chat_id=ChatId(row["chat_id"]) if row["chat_id"] else None, message_ref=row["message_ref"],
         author_id=PersonId(row["author_id"]) if row["author_id"] else None, excerpt=row["excerpt"],
         closed_by=PersonId(row["closed_by"]) if row["closed_by"] else None,
-        closed_at=_parse(row["closed_at"]),
+        closed_at=_parse(row["closed_at"]), reason=row["reason"],
     )
 
 
@@ -40,15 +40,20 @@ class ReportsRepo:
         return await self._must_get(new_id)
 
     async def add_abuse(
-        self, reporter_id: PersonId, now: datetime, *, chat_id: ChatId, message_ref: str, author_id: PersonId,
-        excerpt: str
+        self, reporter_id: PersonId, now: datetime, *, chat_id: ChatId | None, message_ref: str | None,
+        author_id: PersonId | None, excerpt: str | None, reason: str | None = None
     ) -> Report | None:
-        """The new report, or None when this person already reported this message."""
+        """The new report, or None when this person already reported this message.
+
+        A complaint made in a DM has no chat or message (forwarded: the author and an excerpt;
+        described: only the masked description in `reason`).
+        """
         try:
             new_id = await self._db.execute(
-                "INSERT INTO reports (kind, reporter_id, created_at, chat_id, message_ref, author_id, excerpt) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (ReportKind.ABUSE.value, reporter_id, _iso(now), chat_id, message_ref, author_id, excerpt),
+                "INSERT INTO reports (kind, reporter_id, created_at, chat_id, message_ref, author_id, excerpt, reason) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (ReportKind.ABUSE.value, reporter_id, _iso(now), chat_id, message_ref, author_id, excerpt,
+                 reason or None),
             )
         except sqlite3.IntegrityError as error:
             if "UNIQUE" not in str(error):

@@ -165,10 +165,22 @@ def test_help_for_a_stranger_explains_how_to_join() -> None:
 
 def test_help_lists_everyones_commands_before_staff_ones() -> None:
     usages = [line.usage for _, line in commands_here(ADMIN, Place.STAFF)]
-    assert usages.index("/помощь") < usages.index("/правила") < usages.index("/пригласить <роль> [класс] [uses=N] "
-                                                                           "[ttl=7d] [approve=yes|no]")
+    invite = next(u for u in usages if u.startswith("/пригласить"))
+    assert usages.index("/помощь") < usages.index("/правила") < usages.index(invite)
     assert usages.index("/заявки") < usages.index("/журнал [N]")
 
 
 def test_unknown_command_hint_is_short_even_for_long_names() -> None:
     assert len(unknown_command_text("x" * 40)) < 120
+
+
+def test_help_shows_invitation_parameters_in_russian_and_the_parser_takes_them() -> None:
+    """What /помощь shows as an example is what /пригласить accepts (and English keys too)."""
+    from bot.membership.commands import parse_invite_args
+
+    invite = next(line.usage for _, line in commands_here(ADMIN, Place.STAFF) if line.usage.startswith("/пригласить"))
+    assert "срок=7д" in invite and "использований=10" in invite and "одобрение=да|нет" in invite
+    assert "uses" not in invite and "ttl" not in invite
+    russian = parse_invite_args("родитель 5А срок=7д использований=10 одобрение=нет")
+    english = parse_invite_args("родитель 5А ttl=7d uses=10 approve=no")
+    assert russian == english and russian.uses == 10 and russian.approve is False

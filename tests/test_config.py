@@ -70,7 +70,7 @@ def test_every_problem_reported_line_by_line(tmp_path: Path) -> None:
 def test_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as error:
         load_settings(write(tmp_path, "[vk]\ntoken = \n"))
-    assert "line 2" in error.value.lines[0]
+    assert "строка 2, столбец 9: ошибка синтаксиса TOML" in error.value.lines[0]
 
 
 def test_missing_file(tmp_path: Path) -> None:
@@ -101,3 +101,64 @@ def test_moderation_actions_are_validated(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as error:
         load_settings(path)
     assert ":2: moderation.actions.profanity.staff" in error.value.lines[0]
+
+
+_ENGLISH = ("Input should", "Value error", "unable to", "unknown key", "configuration", "Field required")
+
+
+def test_errors_are_in_russian(tmp_path: Path) -> None:
+    path = write(tmp_path, '[vk]\nrate_limit = 50\nlongpoll_wait = "много"\napi_url = "ftp://x"\nunknown = 1\n'
+                           '[school]\nadmins = ["tg:5", 1.5]\ntimezone = "Mars/Olympus"\n'
+                           '[moderation]\nwarn_threshold = 0\nenabled = "maybe"\n'
+                           '[moderation.actions.profanity]\nstudent = ["delete", "shout"]\n'
+                           '[invites]\nttl_days = -1\n')
+    with pytest.raises(ConfigError) as error:
+        load_settings(path)
+    text = "\n".join(error.value.lines)
+    for part in ("vk.rate_limit: должно быть не больше 20 (сейчас: 50)", "vk.longpoll_wait: нужно целое число",
+                 "vk.api_url: адрес должен начинаться с http:// или https://", "vk.unknown: неизвестный ключ",
+                 "school.admins.1: нужно: целое число или строка в кавычках", "неизвестный часовой пояс",
+                 "moderation.warn_threshold: должно быть не меньше 1", "moderation.enabled: нужно true или false",
+                 "допустимые значения: 'delete', 'notice', 'dm' или 'warn'", "invites.ttl_days: должно быть больше 0"):
+        assert part in text, part
+    for english in _ENGLISH:
+        assert english not in text, english
+
+
+def test_admin_ids_are_explained_in_russian(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_settings(write(tmp_path, '[school]\nadmins = ["tg:5"]\n'))
+    assert 'id пишутся так: "vk:123" или "max:456"' in error.value.lines[0] and "tg:5" in error.value.lines[0]
+
+
+def test_token_values_are_never_shown_in_errors(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_settings(write(tmp_path, "[vk]\ntoken = 12345\n"))
+    assert "12345" not in "\n".join(error.value.lines)
+
+
+def test_cli_help_and_errors_are_in_russian(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import build_parser, main
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--help"])
+    shown = capsys.readouterr().out
+    assert "Использование: schoolbot" in shown and "команды:" in shown and "показать эту справку" in shown
+    assert "usage" not in shown and "show this help" not in shown and "positional arguments" not in shown
+    with pytest.raises(SystemExit):
+        main(["sandbox", "--platform", "tg"])
+    error = capsys.readouterr().err
+    assert "ошибка: --platform: неизвестное значение 'tg'" in error and "invalid choice" not in error
+    with pytest.raises(SystemExit):
+        main([])
+    assert "не хватает аргументов" in capsys.readouterr().err
+
+
+def test_check_config_says_it_in_russian(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import main
+
+    assert main(["check-config", str(write(tmp_path, "[vk]\nrate_limit = 50\n"))]) == 2
+    assert "Ошибки в конфигурации:" in capsys.readouterr().err
+    assert main(["check-config", str(write(tmp_path, '[school]\nname = "Школа"\n'))]) == 0
+    out = capsys.readouterr().out
+    assert "Конфигурация в порядке." in out and "configuration" not in out

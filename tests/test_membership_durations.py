@@ -1,4 +1,5 @@
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -51,6 +52,11 @@ def test_format_duration(duration: timedelta, expected: str) -> None:
 
 def test_format_expiry() -> None:
     now = datetime(2024, 9, 1, 9, 0)
-    assert format_expiry(now + timedelta(days=6, hours=23, minutes=30), now) == "через 6 дн. 23 ч"
+    assert format_expiry(now + timedelta(days=6, hours=23, minutes=30), now) == "до 08.09, 08:30 (через 7 дней)"
+    moscow = ZoneInfo("Europe/Moscow")
+    utc_now = datetime(2026, 11, 29, 16, 14, tzinfo=UTC)
+    assert format_expiry(utc_now + timedelta(days=7), utc_now, moscow) == "до 06.12, 19:14 (через 7 дней)"
+    assert format_expiry(utc_now + timedelta(hours=5), utc_now, moscow) == "до 30.11, 00:14 (через 5 часов)"
+    assert format_expiry(utc_now + timedelta(days=40), utc_now, moscow) == "до 08.01.2027, 19:14 (через 40 дней)"
     assert format_expiry(now, now) == "истекла"
     assert format_expiry(now - timedelta(days=1), now) == "истекла"

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from bot.errors import BadCommand, InvalidTransition
 from bot.max.capabilities import MAX_CAPABILITIES
+from bot.port.gateway import Gender
 from bot.port.ids import ChatId, PersonId
 from bot.reports import (
     EXCERPT_LIMIT,
@@ -18,6 +19,7 @@ from bot.reports import (
     ReportAction,
     ReportKind,
     ReportStatus,
+    Who,
     abuse_staff_card,
     already_open_text,
     classify_hacked,
@@ -146,17 +148,40 @@ def test_empty_message_excerpt_says_why() -> None:
 
 def test_staff_cards_name_who_when_where_and_how_to_close() -> None:
     hacked = Report(id=5, kind=ReportKind.HACKED, status=ReportStatus.OPEN, reporter_id=OLGA, created_at=NOW)
-    card = hacked_staff_card(hacked, reporter="Ольга Иванова (vk.com/id1003)", roles="родитель", tz=UTC)
-    assert "№5" in card and "Ольга Иванова" in card and "12.03.2025, 11:05" in card and "/закрыть 5" in card
+    card = hacked_staff_card(hacked, reporter=Who(link="Ольга Иванова (vk.com/id1003)", gender=Gender.FEMALE),
+                             roles="родитель", tz=UTC)
+    assert "№5" in card and "Сообщила: Ольга Иванова" in card and "12.03, 11:05" in card and "/закрыть 5" in card
     abuse = Report(id=6, kind=ReportKind.ABUSE, status=ReportStatus.OPEN, reporter_id=MARIA, created_at=NOW,
-                   chat_id=PARENTS_5A, message_ref="14", author_id=OLGA, excerpt="плохие слова")
+                   chat_id=PARENTS_5A, message_ref="14", author_id=OLGA, excerpt="плохие слова", reason="хамит")
     card = abuse_staff_card(abuse, chat=ChatContext(title="5А — родители", purpose="чат родителей 5А"),
-                            reporter="Мария (vk.com/id1002)", author="Ольга (vk.com/id1003)", tz=UTC)
-    for part in ("«5А — родители» (чат родителей 5А)", "Сообщение №14", "Автор: Ольга", "Мария", "«плохие слова»",
-                 "12.03.2025, 11:05", "/закрыть 6"):
+                            reporter=Who(link="Мария (vk.com/id1002)", gender=Gender.FEMALE),
+                            author="Ольга (vk.com/id1003)", tz=UTC)
+    for part in ("«5А — родители» (чат родителей 5А)", "Сообщение №14", "Автор сообщения: Ольга",
+                 "Пожаловалась: Мария", "«плохие слова»", "Со слов жалующегося: «хамит»", "12.03, 11:05",
+                 "/закрыть 6", "только для администраторов"):
         assert part in card
     assert "[id" not in card  # no mention: the card must not ping the author in the staff chat
     assert "2000000002" not in card and "peer_id" not in card  # the chat is named by its title, not its id
+    assert "(а)" not in card and "(-ась)" not in card
+
+
+@pytest.mark.parametrize(("gender", "hacked_line", "abuse_line"), [
+    (Gender.MALE, "Сообщил: Петя", "Пожаловался: Петя"),
+    (Gender.FEMALE, "Сообщила: Петя", "Пожаловалась: Петя"),
+    (Gender.UNKNOWN, "Кто сообщает: Петя", "Жалоба от: Петя"),  # MAX has no gender: no «(а)»
+])
+def test_cards_follow_the_gender_or_say_it_without_one(gender: Gender, hacked_line: str, abuse_line: str) -> None:
+    who = Who(link="Петя", gender=gender)
+    hacked = Report(id=1, kind=ReportKind.HACKED, status=ReportStatus.OPEN, reporter_id=OLGA, created_at=NOW)
+    assert hacked_line in hacked_staff_card(hacked, reporter=who, roles="ученик", tz=UTC)
+    described = Report(id=2, kind=ReportKind.ABUSE, status=ReportStatus.OPEN, reporter_id=OLGA, created_at=NOW,
+                       reason="в чате 5А обзываются")
+    card = abuse_staff_card(described, chat=None, reporter=who, author=None, tz=UTC)
+    assert abuse_line in card and "описана словами" in card and "Автор сообщения" not in card
+    forwarded = Report(id=3, kind=ReportKind.ABUSE, status=ReportStatus.OPEN, reporter_id=OLGA, created_at=NOW,
+                       author_id=MARIA, excerpt="грубость")
+    card = abuse_staff_card(forwarded, chat=None, reporter=who, author="Мария", tz=UTC)
+    assert "переслано" in card and "Автор сообщения: Мария" in card and "Фрагмент: «грубость»" in card
 
 
 @pytest.mark.parametrize(("account", "sessions"), [(VK_ACCOUNT, "В настройках VK ID"), (MAX_ACCOUNT, "В MAX")])
@@ -181,8 +206,19 @@ def test_reports_list_shows_each_reporter_as_the_platform_formats_them() -> None
     hacked = Report(id=5, kind=ReportKind.HACKED, status=ReportStatus.OPEN, reporter_id=OLGA, created_at=NOW)
     abuse = Report(id=6, kind=ReportKind.ABUSE, status=ReportStatus.OPEN, reporter_id=PersonId("max:77"),
                    created_at=NOW, chat_id=PARENTS_5A, message_ref="14", author_id=OLGA, excerpt="плохие слова")
-    text = reports_list_text([hacked, abuse], tz=UTC, names={OLGA: "Ольга Иванова (vk.com/id1003)"})
-    assert "№5 — взлом аккаунта, 12.03.2025, 11:05, от Ольга Иванова (vk.com/id1003)" in text
-    assert "№6 — жалоба на сообщение, 12.03.2025, 11:05, от участника" in text  # no name known: no raw id
+    text = reports_list_text([hacked, abuse], tz=UTC, names={OLGA: "Ольги Ивановой (vk.com/id1003)"}, now=NOW)
+    assert "№5 — взлом аккаунта, 12.03, 11:05, от Ольги Ивановой (vk.com/id1003)" in text
+    assert "№6 — жалоба на сообщение, 12.03, 11:05, от участника" in text  # no name known: no raw id
     assert "max:77" not in text and "плохие слова" not in text and "/закрыть N" in text
     assert reports_list_text([], tz=UTC, names={}) == "Открытых обращений нет."
+
+
+def test_reports_list_in_a_staff_chat_names_no_complainant() -> None:
+    """The accused teacher may sit in the staff room: a complaint there names nobody."""
+    hacked = Report(id=5, kind=ReportKind.HACKED, status=ReportStatus.OPEN, reporter_id=OLGA, created_at=NOW)
+    abuse = Report(id=6, kind=ReportKind.ABUSE, status=ReportStatus.OPEN, reporter_id=MARIA, created_at=NOW,
+                   chat_id=PARENTS_5A, message_ref="14", author_id=OLGA, excerpt="x")
+    names = {OLGA: "Ольги Ивановой (vk.com/id1003)", MARIA: "Марии Петровой (vk.com/id1002)"}
+    text = reports_list_text([hacked, abuse], tz=UTC, names=names, now=NOW, private=False)
+    assert "№6 — жалоба на сообщение, 12.03, 11:05\n" in text and "Марии" not in text
+    assert "в личные сообщения" in text and "от Ольги Ивановой" in text

@@ -66,6 +66,22 @@ async def test_an_appeal_is_decided_once(db: Database) -> None:
     assert await repo.active_warnings(AUTHOR, NOW) == []
 
 
+async def test_a_kept_appeal_cannot_be_filed_again_and_keeps_the_explanation(db: Database) -> None:
+    repo = ModerationRepo(db)
+    warning = await repo.add_warning(person_id=AUTHOR, event_id=None, labels=["insult"], now=NOW,
+                                     expires_at=NOW + timedelta(days=30))
+    appeal = await repo.open_appeal(warning_id=warning, person_id=AUTHOR, now=NOW, explanation="это цитата")
+    assert appeal is not None and await repo.appeal_states([warning]) == {warning: "open"}
+    kept = await repo.decide_appeal(appeal, lift=False, by=ADMIN, now=NOW)
+    assert kept is not None and kept.explanation == "это цитата"
+    assert await repo.appeal_states([warning]) == {warning: "kept"}
+    assert await repo.open_appeal(warning_id=warning, person_id=AUTHOR, now=NOW) is None
+    stored = await repo.get_appeal(appeal)
+    assert stored is not None and (stored.state, stored.explanation) == ("kept", "это цитата")
+    assert await repo.appeal_states([]) == {}
+    assert await repo.excerpt_of(None) is None
+
+
 async def test_old_records_are_purged(db: Database) -> None:
     repo = ModerationRepo(db)
     old = NOW - timedelta(days=200)

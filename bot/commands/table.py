@@ -263,20 +263,19 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         key="hacked", names=("взлом", "взломали", "hacked"),
         help=(HelpLine(action=A.REPORT, usage="/взлом", text="в ваш аккаунт вошёл кто-то чужой (п. 4.5)"),),
-        places=EVERYWHERE, refusal="", parse=_nothing, phrases=("сообщить о взломе",),
+        places=EVERYWHERE, refusal="", parse=_nothing,
     ),
     CommandSpec(
         key="report", names=("жалоба", "пожаловаться", "report"),
-        help=(HelpLine(action=A.REPORT, usage="/жалоба (ответом на сообщение)",
-                       text="сообщить администратору о нарушении правил"),),
-        places=GROUP_PLACES, refusal="", parse=_text,
-        wrong_place=("Чтобы пожаловаться на сообщение, ответьте на него в чате (нажмите на сообщение → «Ответить») "
-                     "и напишите /жалоба."),
+        help=(HelpLine(action=A.REPORT, usage="/жалоба [что не так]",
+                       text="пожаловаться администрации на сообщение: ответом на него в чате или переслав его мне "
+                            "(ваше имя увидят только администраторы)"),),
+        places=GROUP_PLACES | DM, refusal="", parse=_text,
     ),
     CommandSpec(
         key="appeal", names=("обжаловать", "appeal"),
-        help=(HelpLine(action=A.USE_HELP, usage="/обжаловать", text="оспорить последнее предупреждение"),),
-        places=DM, refusal="", parse=_nothing,
+        help=(HelpLine(action=A.USE_HELP, usage="/обжаловать [почему]", text="оспорить последнее предупреждение"),),
+        places=DM, refusal="", parse=_text,
         wrong_place="Обжаловать предупреждение можно в личных сообщениях мне: /обжаловать",
     ),
     CommandSpec(
@@ -331,7 +330,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         key="invite", names=("пригласить", "invite"),
-        help=(HelpLine(action=A.INVITE_ANY, usage="/пригласить <роль> [класс] [uses=N] [ttl=7d] [approve=yes|no]",
+        help=(HelpLine(action=A.INVITE_ANY,
+                       usage="/пригласить <роль> [класс] [срок=7д] [использований=10] [одобрение=да|нет]",
                        text="ссылка-приглашение"),
               HelpLine(action=A.INVITE_OWN_CLASS, usage="/пригласить ученик|родитель <свой класс>",
                        text="ссылка-приглашение в свой класс"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.flows.context import Context
+from bot.grammar import Case
 from bot.moderation.actions import author_group, warning_expiry
 from bot.moderation.masking import masked_excerpt
 from bot.moderation.plan import COMBINE_WINDOW_MINUTES, ModerationPlan, Standing, plan_moderation
@@ -44,7 +45,8 @@ async def moderate(ctx: Context, message: MessageIn) -> None:
     )
     excerpt = masked_excerpt(message.text, verdict)
     plan = plan_moderation(verdict.labels, policy=s.features.policy, standing=standing, chat_title=chat.title,
-                           author_label=s.link(author), author_ref=s.command_ref(author.id), excerpt=excerpt)
+                           author_label=s.link(author), author_ref=s.command_ref(author.id), excerpt=excerpt,
+                           author_gent=s.link(author, Case.GENT), author_gender=author.likely_gender)
     teachers = await s.repos.memberships.class_teachers_of_student(author.id) if plan.class_teacher_text else []
     async with ctx.commit():
         event_id = await s.repos.moderation.record_event(

@@ -18,10 +18,10 @@ from bot.privacy import (
     Mode,
     forget_confirm_text,
     forget_done_text,
-    mydata_text,
     nothing_but_profile,
     nothing_stored_text,
 )
+from bot.privacy_text import mydata_text
 from bot.roles import Action, may
 
 FORGET_ME, FORGET_USER, FORGET_CANCEL = "forget_me", "forget_user", "forget_no"
@@ -48,7 +48,7 @@ def _privately(ctx: Context, text: str, buttons: Buttons | None = None) -> None:
 
 async def show_mydata(ctx: Context, _: None = None) -> None:
     s = ctx.services
-    _privately(ctx, mydata_text(await s.repos.personal_data.collect(ctx.actor.id), s.timezone()))
+    _privately(ctx, mydata_text(await s.repos.personal_data.collect(ctx.actor.id), s.timezone(), s.now()))
 
 
 def forget_target(ctx: Context, given: CommandInput) -> PersonId:

@@ -14,6 +14,7 @@ from bot.commands.table import AdminChange, ClassTeacherChange, ClassTransfer, P
 from bot.errors import BadCommand, PermissionDenied
 from bot.flows import classlist, confirm, school_year
 from bot.flows.context import Context
+from bot.grammar import Case, gendered
 from bot.membership.eligibility import check_can_be_extra_admin, check_can_be_verified, check_can_lead_a_class
 from bot.membership.groups import Group, GroupKind, SchoolClass, parse_class
 from bot.membership.roster import Child, MemberFacts, plan_move, student_class
@@ -207,9 +208,11 @@ async def remove(ctx: Context, person_id: PersonId) -> None:
                   for chat in chats))
         await _audit(ctx, "person_removed", person.id, memberships=len(ended), chats=len(chats), class_list=listed)
         where = ", ".join(chat.title for chat in chats) if chats else "привязанных чатов нет"
-        ctx.reply(f"Исключение из школы: {shown}. Групп: {len(ended)}. Удаляю из чатов: {where}.")
+        done = gendered(person.likely_gender, f"{shown} исключён из школы", f"{shown} исключена из школы",
+                        f"Исключение из школы: {shown}")
+        ctx.reply(f"{done}. Групп: {len(ended)}. Удаляю из привязанных чатов, где этот человек есть: {where}.")
         if families:
-            text = (f"Родители ученика {shown}: " + "; ".join(
+            text = (f"Родители {s.link(person, Case.GENT, noun='ученик')}: " + "; ".join(
                 f"{parents[c.parent_id]} (ребёнок: {c.name}, {c.school_class})" for c in families)
                 + ". Ребёнок выбыл — исключить и их из класса и чата родителей? Родитель, у которого в классе есть "
                   "другие дети, останется их родителем.")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
 from bot.chats import ChatBinding
-from bot.membership.durations import format_expiry, format_until
+from bot.membership.durations import format_expiry
 from bot.membership.groups import Group
 from bot.membership.invites import Invite, describe
 from bot.membership.requests import JoinRequest, JoinRequestState
@@ -24,8 +24,7 @@ def group_title(group: Group | None) -> str:
 
 
 def invite_created(invite: Invite, links: Sequence[tuple[str, str]], now: datetime, tz: tzinfo = UTC) -> str:
-    """`links`: (messenger, deep link) for every messenger the bot serves; the code works in all.
-    The expiry is shown in the school's time zone `tz`: «действует до 06.12, 19:14»."""
+    """`links`: (messenger, deep link) for every messenger the bot serves; the code works in all."""
     limit = "без ограничения" if invite.max_uses is None else str(invite.max_uses)
     approval = "нужно одобрение" if invite.needs_approval else "без одобрения"
     shown = [link for _, link in links] if len(links) == 1 else [f"{title}: {link}" for title, link in links]
@@ -33,8 +32,7 @@ def invite_created(invite: Invite, links: Sequence[tuple[str, str]], now: dateti
         f"Ссылка-приглашение: {ROLE_TITLES[invite.role]}, {group_title(invite.group)}.",
         *shown,
         f"Или код: /вступить {invite.code}",
-        f"Использований: {limit}; действует до {format_until(invite.expires_at, tz)} "
-        f"({format_expiry(invite.expires_at, now)}); {approval}.",
+        f"Использований: {limit}; действует {format_expiry(invite.expires_at, now, tz)}; {approval}.",
     ])
 
 

@@ -27,7 +27,7 @@ MAX_REASON = 500
 
 INVITE_USAGE = (
     "Формат: /пригласить <роль> [класс] [на 3 дня | до пятницы] [на одно использование] [без одобрения] "
-    "(или uses=N ttl=7d approve=yes|no). "
+    "(или параметрами: срок=7д использований=10 одобрение=да|нет; по-английски ttl=7d uses=10 approve=no). "
     "Роли: учитель, классный руководитель, администрация, ученик, родитель. "
     "Пример: /пригласить родитель 5А на неделю"
 )
@@ -56,8 +56,8 @@ class InviteArgs:
 
 _KEYS: dict[str, str] = {
     **dict.fromkeys(("uses", "использований", "использования", "раз"), "uses"),
-    **dict.fromkeys(("ttl", "срок"), "ttl"),
-    **dict.fromkeys(("approve", "одобрение"), "approve"),
+    **dict.fromkeys(("ttl", "срок", "действует"), "ttl"),
+    **dict.fromkeys(("approve", "одобрение", "одобрять", "заявка"), "approve"),
 }
 _YES = frozenset({"yes", "y", "да", "on", "true", "1"})
 _NO = frozenset({"no", "n", "нет", "off", "false", "0"})
@@ -88,7 +88,7 @@ def _parse_approve(value: str) -> bool:
     word = value.lower()
     if word in _YES or word in _NO:
         return word in _YES
-    raise _usage("bad approve", "Одобрение: approve=yes или approve=no (одобрение=да|нет).")
+    raise _usage("bad approve", "Одобрение: одобрение=да или одобрение=нет (approve=yes|no).")
 
 
 def _split_options(tokens: list[str]) -> tuple[list[str], dict[str, str]]:

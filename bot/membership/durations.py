@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from bot.errors import BadCommand
+from bot.timefmt import day_month_time, within
 
 MIN_DURATION = timedelta(minutes=1)
 MAX_DURATION = timedelta(days=90)
@@ -53,13 +54,8 @@ def format_duration(duration: timedelta) -> str:
     return " ".join(shown)
 
 
-def format_expiry(expires_at: datetime, now: datetime) -> str:
-    """«через 6 дн. 23 ч» while an invitation is valid, «истекла» afterwards."""
+def format_expiry(expires_at: datetime, now: datetime, tz: tzinfo = UTC) -> str:
+    """«до 06.12, 19:14 (через 7 дней)» in the school's zone while an invitation is valid, «истекла» after."""
     if expires_at <= now:
         return "истекла"
-    return f"через {format_duration(expires_at - now)}"
-
-
-def format_until(expires_at: datetime, tz: tzinfo) -> str:
-    """«06.12, 19:14» in the school's time zone: the moment a link stops working, as people read it."""
-    return expires_at.astimezone(tz).strftime("%d.%m, %H:%M")
+    return f"до {day_month_time(expires_at, tz, now)} ({within(expires_at - now)})"

@@ -9,7 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.errors import InvalidTransition, InviteExpired, InviteRevoked, InviteUsedUp
-from bot.membership.durations import format_expiry, format_until
+from bot.membership.durations import format_expiry
 from bot.membership.groups import Group, GroupKind
 from bot.port.ids import PersonId
 from bot.roles import ROLE_TITLES, Role
@@ -201,11 +201,9 @@ _STATE_TITLES: dict[InviteState, str] = {
 
 
 def describe(invite: Invite, now: datetime, tz: tzinfo = UTC) -> str:
-    """One line for a list of invitations: code, role, group, uses and expiry (in the school's time
-    zone `tz`) or state."""
+    """One line for a list of invitations: code, role, group, uses and expiry or state."""
     limit = "∞" if invite.max_uses is None else str(invite.max_uses)
     group = f", {invite.group}" if invite.group is not None else ""
     state = effective_state(invite, now)
-    status = (f"действует до {format_until(invite.expires_at, tz)} ({format_expiry(invite.expires_at, now)})"
-              if state is InviteState.ACTIVE else _STATE_TITLES[state])
+    status = format_expiry(invite.expires_at, now, tz) if state is InviteState.ACTIVE else _STATE_TITLES[state]
     return f"{invite.code}: {ROLE_TITLES[invite.role]}{group}, использований {invite.uses}/{limit}, {status}"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.grammar import plural
 from bot.moderation.verdict import Label
 from bot.roles import Role
 
@@ -159,18 +160,6 @@ def staff_log_line(labels: Iterable[Label], *, chat_title: str, author: str, exc
 
 def _ordered(labels: Iterable[Label]) -> list[Label]:
     return sorted(set(labels), key=list(Label).index)
-
-
-def plural(count: int, one: str, few: str, many: str) -> str:
-    """«1 сообщение», «3 сообщения», «5 сообщений»."""
-    tens, ones = count % 100, count % 10
-    if ones == 1 and tens != 11:
-        word = one
-    elif 2 <= ones <= 4 and not 12 <= tens <= 14:
-        word = few
-    else:
-        word = many
-    return f"{count} {word}"
 
 
 def warnings_phrase(count: int) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.grammar import gendered
 from bot.moderation.actions import (
     Act,
     AuthorGroup,
@@ -22,6 +23,7 @@ from bot.moderation.actions import (
     warnings_phrase,
 )
 from bot.moderation.verdict import Label
+from bot.port.gateway import Gender
 
 COMBINE_WINDOW_MINUTES = 5
 """Violations of one author in one chat this close together share one notice, one DM, one log line."""
@@ -80,9 +82,13 @@ def plan_moderation(
     author_label: str,
     author_ref: str,
     excerpt: str,
+    author_gent: str | None = None,
+    author_gender: Gender = Gender.UNKNOWN,
 ) -> ModerationPlan:
-    """`author_label`: how staff see the author (a profile link); `author_ref`: how they name them
-    in a command («id123»)."""
+    """`author_label`: how staff see the author (a profile link); `author_gent`: the same in the
+    genitive («у Пети Иванова (…)»); `author_ref`: how they name them in a command («id123»);
+    `author_gender`: for «вашего ученика» / «вашей ученицы»."""
+    gent = author_gent or author_label
     labels = tuple(labels)
     count = standing.earlier_in_run + 1
     acts = policy.acts_for(labels, standing.group)
@@ -110,15 +116,17 @@ def plan_moderation(
     if decision is not None:
         remove = decision.remove_from_chat and not standing.protected
         escalation_text = (
-            f"⚠️ У {author_label} {warnings_phrase(warnings_after)} за нарушения п. 4.5–4.6 "
+            f"⚠️ У {gent} {warnings_phrase(warnings_after)} за нарушения п. 4.5–4.6 "
             f"(порог {policy.warn_threshold}). Чат: «{chat_title}». Снять последнее: /простить {author_ref}"
         )
         if remove:
             escalation_text += "\nИсключаю автора из чата (настройка moderation.remove_adults_at_threshold)."
         if decision.tell_class_teacher:
+            whose = gendered(author_gender, f"У вашего ученика {gent}", f"У вашей ученицы {gent}",
+                             f"У {gent} из вашего класса")
             class_teacher_text = (
-                f"Здравствуйте! У вашего ученика {author_label} {warnings_phrase(warnings_after)} за нарушения "
-                "правил общения в чатах (п. 4.5–4.6 Положения). Пожалуйста, поговорите с ним. "
+                f"Здравствуйте! {whose} {warnings_phrase(warnings_after)} за нарушения "
+                "правил общения в чатах (п. 4.5–4.6 Положения). Пожалуйста, поговорите с ребёнком. "
                 "Ребёнка я из чатов не исключаю."
             )
     staff_line = staff_log_line(labels, chat_title=chat_title, author=author_label, excerpt=excerpt, done=done)

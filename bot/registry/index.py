@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bot.registry.format import format_list, format_matches, format_no_match
 from bot.registry.model import Registry, load_registry
@@ -39,6 +40,11 @@ class RegistryIndex:
         if matches:
             return format_matches(matches)
         return format_no_match(text, self.registry) if looks_like_service_question(text) else None
+
+
+def registry_hosts(registry: Registry) -> frozenset[str]:
+    """The sites the registry lists («resh.edu.ru»): an address among them is not «outside»."""
+    return frozenset(urlsplit(service.url).hostname or "" for service in registry.services) - {""}
 
 
 @lru_cache(maxsize=4)

@@ -53,6 +53,9 @@ class Driver(Protocol):
         """Write `text` with a document attached (a CSV class list)."""
         ...
     async def open_link(self, user: int, payload: str) -> None: ...
+    async def forward(self, user: int, chat: str, ref: str, text: str = "") -> str:
+        """Forward a message of `chat` to the person's DM with the bot, with `text` as the caption."""
+        ...
     async def press(self, user: int, chat: str | None, seen: Seen, payload: str) -> str: ...
     async def join_by_link(self, user: int, link: str) -> None: ...
     async def add(self, chat: str, user: int, *, by: int) -> None: ...
@@ -102,6 +105,10 @@ class VkDriver:
 
     async def open_link(self, user: int, payload: str) -> None:
         await self.emulator.user_writes(user, "Начать", ref=payload, ref_source="link")
+
+    async def forward(self, user: int, chat: str, ref: str, text: str = "") -> str:
+        sent = await self.emulator.user_writes(user, text, fwd_cmids=[int(ref)], fwd_from_peer=self.chats[chat])
+        return str(sent["conversation_message_id"])
 
     async def press(self, user: int, chat: str | None, seen: Seen, payload: str) -> str:
         answers = self.emulator.event_answers
@@ -187,6 +194,10 @@ class MaxDriver:
 
     async def open_link(self, user: int, payload: str) -> None:
         await self.emulator.user_starts_bot(user, payload)
+
+    async def forward(self, user: int, chat: str, ref: str, text: str = "") -> str:
+        sent = await self.emulator.user_writes(user, text, forward_mid=ref)
+        return str(sent["body"]["mid"])
 
     async def press(self, user: int, chat: str | None, seen: Seen, payload: str) -> str:
         answers = self.emulator.callback_answers

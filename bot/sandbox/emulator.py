@@ -179,9 +179,11 @@ class VkEmulator:
         return self._state.uploads
 
     # --- world setup --------------------------------------------------------------------
-    def add_user(self, user_id: int, first_name: str, last_name: str, *, allows_messages: bool = True) -> None:
+    def add_user(self, user_id: int, first_name: str, last_name: str, *, allows_messages: bool = True,
+                 sex: int = 0) -> None:
+        """`sex` as VK's users.get gives it: 1 female, 2 male, 0 not given."""
         user = self._state.ensure_user(user_id)
-        user.first_name, user.last_name, user.allows_messages = first_name, last_name, allows_messages
+        user.first_name, user.last_name, user.allows_messages, user.sex = first_name, last_name, allows_messages, sex
 
     def add_chat(self, title: str, members: list[int], *, admins: Sequence[int] = (), bot_is_admin: bool = True) -> int:
         """A chat with the bot in it; returns its peer_id. The first admin (else member) owns it."""
@@ -212,6 +214,7 @@ class VkEmulator:
         fwd_cmids: list[int] | None = None,
         raw_fields: dict[str, Any] | None = None,
         attachments: list[dict[str, Any]] | None = None,
+        fwd_from_peer: int | None = None,
     ) -> dict:
         """`raw_fields` go into the message as they are (attachments or forwards of any shape)."""
         st = self._state
@@ -229,7 +232,7 @@ class VkEmulator:
         if reply_to_cmid is not None:
             fields["reply_message"] = st.quoted(peer, [reply_to_cmid])[0]
         if fwd_cmids:
-            fields["fwd_messages"] = st.quoted(peer, fwd_cmids)
+            fields["fwd_messages"] = st.quoted(peer if fwd_from_peer is None else fwd_from_peer, fwd_cmids)
         if attachments:
             fields["attachments"] = attachments
         fields.update(raw_fields or {})

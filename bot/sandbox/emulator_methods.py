@@ -398,7 +398,7 @@ def users_get(st: EmulatorState, p: Params) -> Any:
         for name in fields & {"photo_50", "photo_100", "photo_200"}:
             obj[name] = f"https://sun9-1.userapi.com/u{user_id}/{name}.jpg"
         if "sex" in fields:
-            obj["sex"] = 0
+            obj["sex"] = user.sex
         result.append(obj)
     return result
 

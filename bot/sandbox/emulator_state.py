@@ -97,6 +97,8 @@ class User:
     first_name: str
     last_name: str
     allows_messages: bool = True
+    sex: int = 0
+    """VK's users.get `sex`: 1 female, 2 male, 0 not given."""
 
     def to_vk(self) -> dict[str, Any]:
         return {

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.grammar import Case, name_in
 from bot.sandbox.drivers import Driver, Seen
 from bot.sandbox.script import ScriptError, Step
 from bot.sandbox.world import CHATS, SandboxWorld
@@ -26,8 +27,14 @@ class Player:
         self.people: Driver = world.driver
         self.out = out
         self.variables: dict[str, str] = {}
-        self._shown: dict[tuple[int, str | None], list[str]] = {}
+        self._shown: dict[tuple[int, str | None], list[Seen]] = {}
         """What was printed of each conversation's bot messages, to show later edits too."""
+        self._written: list[tuple[str, str, str, str]] = []
+        """(chat, message ref, who, text) of people's chat messages not yet seen deleted."""
+
+    def check_chat(self, who_id: int, where: str) -> str | None:
+        """The chat key of a step («dm» is None); refuses a chat the person is not in."""
+        return self._chat(who_id, where)
 
     def _chat(self, who_id: int, where: str) -> str | None:
         """The chat key of a step («dm» is None); refuses a chat the person is not in."""
@@ -58,10 +65,23 @@ class Player:
         who = self.world.character(step.who)
         before = self.world.handled
         people = self.people
+        members = {key: people.members(key) for key in people.chats}
         if step.kind == "say":
             chat = self._chat(who.vk_id, step.where)
             text = self._expand(step.text)
-            if step.ref:
+            if step.forward:
+                if chat is not None:
+                    raise ScriptError("переслать сообщение можно только в личные сообщения боту (@ dm)")
+                author = self.world.character(step.forward[0])
+                source = self._chat(author.vk_id, step.forward[1])
+                assert source is not None
+                original = people.last_message_of(author.vk_id, source)
+                caption = f" с подписью: {text}" if text else " без подписи"
+                whose = name_in(author.name, Case.GENT, author.gender)
+                self.out(f"[{self._title(chat, who.vk_id)}] {who.name} ({who.title}) пересылает боту сообщение "
+                         f"{whose} из «{self._title(source)}»{caption}")
+                await people.forward(who.vk_id, source, original, text)
+            elif step.ref:
                 payload = self._expand(step.ref)
                 self.out(f"[{self._title(chat, who.vk_id)}] {who.name} ({who.title}) открывает ссылку бота "
                          f"(код {payload})")
@@ -78,14 +98,16 @@ class Player:
                     reply_to = people.last_message_of(self.world.character(step.reply_to).vk_id, chat)
                 shown = text + (f"   (в ответ на сообщение {step.reply_to})" if step.reply_to else "")
                 self.out(f"[{self._title(chat, who.vk_id)}] {who.name} ({who.title}): {shown}")
-                await people.write(who.vk_id, text, chat, reply_to=reply_to)
+                ref = await people.write(who.vk_id, text, chat, reply_to=reply_to)
+                if chat is not None:
+                    self._written.append((chat, ref, f"{who.name} ({who.title})", text))
         elif step.kind == "press":
             chat = self._chat(who.vk_id, step.where)
             seen, payload, is_callback = self._find_button(who.vk_id, chat, step.text)
             self.out(f"[{self._title(chat, who.vk_id)}] {who.name} ({who.title}) нажимает «{step.text}»")
             if is_callback:
                 answer = await people.press(who.vk_id, chat, seen, payload)
-                self.out(f"    (всплывающее: {answer})")
+                self.out(f"    (всплывающее: {answer})" if answer else "    (кнопка нажата, бот ответил без всплывающего)")
             else:  # a text button simply sends its label as a message
                 await people.write(who.vk_id, step.text, chat)
         elif step.kind == "join":
@@ -106,6 +128,7 @@ class Player:
                 self.out(f"* {who.name} ({who.title}) выходит из чата «{self._title(step.where)}»")
                 await people.leave(step.where, who.vk_id)
         await self.world.settle(before)
+        self.show_what_the_bot_did(members, left=who.vk_id if step.kind == "leave" else None)
         self.show_new_bot_messages()
 
     def _file(self, name: str) -> bytes:
@@ -114,6 +137,21 @@ class Player:
             return path.read_bytes()
         except OSError as error:
             raise ScriptError(f"не могу прочитать файл {name}: {error.strerror}") from None
+    def show_what_the_bot_did(self, members: dict[str, set[int]], left: int | None = None) -> None:
+        """Messages the bot removed and people it removed from chats since the step began."""
+        kept = []
+        for chat, ref, who, text in self._written:
+            if self.people.is_deleted(chat, ref):
+                short = text if len(text) <= 80 else text[:79] + "…"
+                self.out(f"[{self._title(chat)}] ✂ бот удалил сообщение — {who}: «{short}»")
+            else:
+                kept.append((chat, ref, who, text))
+        self._written = kept[-200:]
+        for chat, before in members.items():
+            for gone in sorted(before - self.people.members(chat) - {left}):
+                person = self.world.by_id(gone)
+                name = f"{person.name} ({person.title})" if person else f"участник {gone}"
+                self.out(f"[{self._title(chat)}] 🚪 бот исключил из чата: {name}")
 
     def _find_button(self, user: int, chat: str | None, label: str) -> tuple[Seen, str, bool]:
         for seen in reversed(self.people.bot_messages(user, chat)):
@@ -132,10 +170,11 @@ class Player:
                 if index >= len(shown):
                     self._remember(seen.text)
                     self.out(_render(self._title(chat, user), seen))
-                    shown.append(seen.text)
-                elif seen.text != shown[index]:  # a card decided, a notice counting a run
-                    self.out(_render(self._title(chat, user), seen, edited=True))
-                    shown[index] = seen.text
+                    shown.append(seen)
+                elif (seen.text, seen.buttons) != (shown[index].text, shown[index].buttons):
+                    # a card decided, a notice counting a run
+                    self.out(_render(self._title(chat, user), seen, before=shown[index]))
+                    shown[index] = seen
 
     def _remember(self, text: str) -> None:
         for name, pattern in (("code", _CODE), ("link", _LINK), ("request", _REQUEST)):
@@ -144,11 +183,14 @@ class Player:
                 self.variables[name] = found[-1]
 
 
-def _render(title: str, seen: Seen, *, edited: bool = False) -> str:
+def _render(title: str, seen: Seen, *, before: Seen | None = None) -> str:
+    """A new bot message, or (with `before`) the change of one sent earlier."""
     body = "\n    ".join(seen.text.splitlines())
-    line = f"[{title}] 🤖 бот {'изменил сообщение' if edited else ''}: {body}".replace(" :", ":")
+    line = f"[{title}] 🤖 бот: {body}" if before is None else f"[{title}] 🤖 (карточка изменена: {body})"
     if seen.buttons:
         line += "\n    [кнопки: " + " | ".join(label for label, _, _ in seen.buttons) + "]"
+    elif before is not None and before.buttons:
+        line += "\n    [кнопки убраны]"
     if seen.deleted:
         line += "  (удалено)"
     return line

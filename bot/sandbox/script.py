@@ -5,6 +5,7 @@
     parent @ dm ref={code}: Начать                 a first DM that carries VK's ref (from a vk.me link)
     admin @ staff ^teacher: /подтвердить           a reply to teacher's last message there
     admin @ staff file=roster-5a.csv: /список 5А    a message with a file attached (next to the script)
+    parent @ dm fwd=teacher@5a-parents: жалоба      forward teacher's last message in 5a-parents to a DM
     admin @ staff press Принять                    press a button of the bot's last keyboard there
     parent joins {link}                            enter a chat by its invite link
     stranger enters 5a-parents                     be added to a chat by someone
@@ -19,7 +20,8 @@ import re
 from dataclasses import dataclass
 
 _MESSAGE = re.compile(r"^(?P<who>\w+)\s*@\s*(?P<where>[\w-]+)(?:\s+ref=(?P<ref>\S+))?(?:\s+\^(?P<reply>\w+))?"
-                      r"(?:\s+file=(?P<file>[^\s:]+))?\s*:\s?(?P<text>.*)$", re.DOTALL)
+                      r"(?:\s+file=(?P<file>[^\s:]+))?(?:\s+fwd=(?P<fwd>\w+)@(?P<fwd_chat>[\w-]+))?\s*:\s?(?P<text>.*)$",
+                      re.DOTALL)
 _PRESS = re.compile(r"^(?P<who>\w+)\s*@\s*(?P<where>[\w-]+)\s+press\s+(?P<label>.+)$")
 _JOIN = re.compile(r"^(?P<who>\w+)\s+joins\s+(?P<link>\S+)$")
 _ENTER = re.compile(r"^(?P<who>\w+)\s+(?P<verb>enters|leaves)\s+(?P<where>[\w-]+)$")
@@ -41,6 +43,8 @@ class Step:
     reply_to: str | None = None
     file: str | None = None
     """A file attached to the message (a CSV class list), found next to the script."""
+    forward: tuple[str, str] | None = None
+    """(who, chat): forward that person's last message in that chat, with `text` as the caption."""
 
 
 def parse_line(line: str) -> Step | None:
@@ -54,7 +58,8 @@ def parse_line(line: str) -> Step | None:
         return Step(kind="press", who=match["who"], where=match["where"], text=match["label"].strip())
     if match := _MESSAGE.match(stripped):
         return Step(kind="say", who=match["who"], where=match["where"], text=match["text"].replace("\\n", "\n"),
-                    ref=match["ref"], reply_to=match["reply"], file=match["file"])
+                    ref=match["ref"], reply_to=match["reply"], file=match["file"],
+                    forward=(match["fwd"], match["fwd_chat"]) if match["fwd"] else None)
     if match := _JOIN.match(stripped):
         return Step(kind="join", who=match["who"], text=match["link"])
     if match := _ENTER.match(stripped):

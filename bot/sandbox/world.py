@@ -16,6 +16,7 @@ from typing import Any
 from bot.app import BotApp
 from bot.config import Settings
 from bot.membership.groups import Group, SchoolClass
+from bot.port.gateway import Gender
 from bot.port.ids import SYSTEM, PersonId, Platform
 from bot.roles import Role
 from bot.sandbox.drivers import Driver, MaxDriver, VkDriver
@@ -40,6 +41,8 @@ class Character:
     """The role the sandbox starts them with (the admin's comes from config)."""
     title: str
     """How the transcript labels them."""
+    gender: Gender = Gender.UNKNOWN
+    """What VK's profile says (MAX profiles carry none: the bot reads it from the name there)."""
 
     @property
     def name(self) -> str:
@@ -51,21 +54,33 @@ class Character:
         return PersonId(f"vk:{self.vk_id}")
 
 
+F, M = Gender.FEMALE, Gender.MALE
 CAST = (
-    Character(key="admin", vk_id=1001, first_name="Анна", last_name="Смирнова", role=None, title="администратор"),
-    Character(key="teacher", vk_id=1002, first_name="Мария", last_name="Петрова", role=Role.TEACHER, title="учитель"),
-    Character(key="parent", vk_id=1003, first_name="Ольга", last_name="Иванова", role=Role.PARENT, title="родитель"),
-    Character(key="student", vk_id=1004, first_name="Петя", last_name="Иванов", role=Role.STUDENT, title="ученик 5А"),
-    Character(key="stranger", vk_id=1005, first_name="Игорь", last_name="Незнакомов", role=None, title="посторонний"),
+    Character(key="admin", vk_id=1001, first_name="Анна", last_name="Смирнова", role=None, title="администратор",
+              gender=F),
+    Character(key="teacher", vk_id=1002, first_name="Мария", last_name="Петрова", role=Role.TEACHER,
+              title="учитель математики", gender=F),
+    Character(key="parent", vk_id=1003, first_name="Ольга", last_name="Иванова", role=Role.PARENT, title="родитель",
+              gender=F),
+    Character(key="student", vk_id=1004, first_name="Петя", last_name="Иванов", role=Role.STUDENT, title="ученик 5А",
+              gender=M),
+    Character(key="stranger", vk_id=1005, first_name="Игорь", last_name="Незнакомов", role=None, title="посторонний",
+              gender=M),
     Character(key="classteacher", vk_id=1006, first_name="Елена", last_name="Соколова", role=Role.CLASS_TEACHER,
-              title="классный руководитель 5А"),
+              title="классный руководитель 5А", gender=F),
+    Character(key="deputy", vk_id=1007, first_name="Сергей", last_name="Орлов", role=Role.ADMINISTRATION,
+              title="завуч", gender=M),
 )
 CHATS = {
     # key: (title, member keys)
-    "staff": ("Учительская", ["admin", "teacher", "classteacher"]),
+    "staff": ("Учительская", ["admin", "teacher", "classteacher", "deputy"]),
     "5a-parents": ("5А — родители", ["admin", "teacher", "classteacher", "parent"]),
     "5a-students": ("5А — ученики", ["admin", "teacher", "classteacher", "student"]),
+    "management": ("Руководство школы", ["admin", "deputy"]),
+    "5a-math": ("5А — математика", ["admin", "teacher", "student"]),
 }
+SUBJECT = "математика"
+"""The subject of the sandbox's subject group (5А математика, taught by `teacher`)."""
 
 
 class SandboxSettings(Settings):
@@ -139,7 +154,7 @@ class SandboxWorld:
         if self.vk is not None:
             await self.vk.start()
             for c in CAST:
-                self.vk.add_user(c.vk_id, c.first_name, c.last_name)
+                self.vk.add_user(c.vk_id, c.first_name, c.last_name, sex={F: 1, M: 2}.get(c.gender, 0))
             for key, (title, members) in CHATS.items():
                 ids = [self.cast[m].vk_id for m in members]
                 self.drivers[Platform.VK].chats[key] = self.vk.add_chat(title, ids, admins=[admin])
@@ -199,8 +214,11 @@ class SandboxWorld:
         return self.app.services.repos
 
     async def _seed_school(self, repos: Repos) -> None:
-        """Roles from the start, and the people already in the 5А chats belong there (on each platform)."""
+        """Roles from the start, and the people already in the chats belong there (on each platform):
+        the staff in the staff room's group, the deputy in the management's, the teacher in the 5А
+        mathematics group with the pupil, the 5А families in their class."""
         now, c5a = self._clock(), SchoolClass(5, "А")
+        maths = Group.subject_group(c5a, SUBJECT)
         for driver in self.drivers.values():
             def who(key: str, driver: Driver = driver) -> PersonId:
                 return driver.person(self.cast[key].vk_id)
@@ -212,6 +230,11 @@ class SandboxWorld:
             await repos.memberships.add(who("student"), Role.STUDENT, Group.of_class(c5a), now)
             await repos.memberships.add(who("parent"), Role.PARENT, Group.of_class(c5a), now)
             await repos.memberships.add_child(who("parent"), "Иванов Петя", c5a, now)
+            for key in ("teacher", "classteacher"):
+                await repos.memberships.add(who(key), Role.TEACHER, Group.staff(), now)
+            await repos.memberships.add(who("deputy"), Role.ADMINISTRATION, Group.administration(), now)
+            await repos.memberships.add(who("teacher"), Role.TEACHER, maths, now)
+            await repos.memberships.add(who("student"), Role.STUDENT, maths, now)
 
     async def restart(self) -> None:
         """Stop the bot gracefully (as on SIGTERM) and start it again over the same database."""

@@ -245,7 +245,7 @@ async def test_move_and_remove_update_memberships_and_chats(make: MakeWorld) -> 
     assert [str(c.school_class) for c in await repo.children_of(vk(PARENT))] == ["6Б"]
 
     removed = await say(world, ADMIN, "/исключить id1002", "staff")
-    assert "Исключение из школы" in removed["text"]
+    assert "Мария Петрова (vk.com/id1002) исключена из школы" in removed["text"]
     for chat in ("staff", "5a-parents", "5a-students"):
         assert TEACHER not in emulator.chat_members(world.chat_peers[chat])
     assert await world.repos.people.roles_of(vk(TEACHER)) == frozenset()

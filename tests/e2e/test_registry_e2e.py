@@ -56,8 +56,9 @@ async def test_no_match_says_so_and_shows_the_list(world: SandboxWorld) -> None:
     assert "ничего не нашлось" in question and question.count("https://") == 13
 
 
-async def test_small_talk_in_dm_keeps_the_hint(world: SandboxWorld) -> None:
-    assert "Я не понял вопрос" in await ask(world, PARENT, "как дела?")
+async def test_small_talk_in_dm_gets_a_friendly_answer_and_the_rest_the_hint(world: SandboxWorld) -> None:
+    assert "Здравствуйте, Ольга!" in await ask(world, PARENT, "как дела?")
+    assert "Я не понял вопрос" in await ask(world, PARENT, "сколько будет дважды два")
 
 
 @pytest.mark.parametrize("query", ["", "   "])

@@ -62,9 +62,15 @@ async def test_natural_phrase_reports_once_while_open(world: SandboxWorld) -> No
     assert len(cards) == 1
 
 
-async def test_button_reports_too(world: SandboxWorld) -> None:
+async def test_button_asks_first_then_reports(world: SandboxWorld) -> None:
     await bind_staff(world)
-    assert "обращение №1" in await ask(world, STUDENT, "Сообщить о взломе")
+    await say(world, STUDENT, "Сообщить о взломе")
+    asked = await world.emulator.wait_for_bot_message(STUDENT)
+    assert "Точно сообщить администрации о взломе?" in asked["text"] and await repo(world).list_open() == []
+    yes = next(b["action"]["payload"] for b in asked["keyboard"]["buttons"][0] if b["action"]["label"] == "Да, сообщить")
+    before = world.handled
+    await world.emulator.press_button(STUDENT, STUDENT, asked["conversation_message_id"], yes)
+    await world.settle(before)
     assert "Петя Иванов" in await staff_card(world, "Взлом аккаунта")
 
 
@@ -101,9 +107,11 @@ async def test_abuse_report_sends_a_card_thanks_the_reporter_and_keeps_no_full_t
     await bind_staff(world)
     rude = await say(world, PARENT, LONG_RUDE, "5a-parents")
     command = await say(world, TEACHER, "/жалоба", "5a-parents", reply_to=rude["conversation_message_id"])
-    card = await staff_card(world, "Жалоба на сообщение")
+    # No administration chat is bound: the card goes to the order's administrator, never the staff room.
+    card = (await world.emulator.wait_for_bot_message(ADMIN, predicate=lambda m: "Жалоба на сообщение" in m["text"]))["text"]
     assert "«5А — родители»" in card and f"Сообщение №{rude['conversation_message_id']}" in card
-    assert "Автор: Ольга Иванова (vk.com/id1003)" in card and "Мария Петрова" in card
+    assert "Автор сообщения: Ольга Иванова (vk.com/id1003)" in card and "Пожаловалась: Мария Петрова" in card
+    assert not [m for m in world.emulator.bot_messages(world.chat_peers["staff"]) if "Жалоба" in m["text"]]
     assert "345-67-89" not in card and "[id" not in card
     thanks = await world.emulator.wait_for_bot_message(TEACHER)
     assert "Спасибо" in thanks["text"]
@@ -115,9 +123,17 @@ async def test_abuse_report_sends_a_card_thanks_the_reporter_and_keeps_no_full_t
     assert not [m for m in world.emulator.bot_messages(world.chat_peers["5a-parents"]) if "Спасибо" in m["text"]]
 
 
-async def test_report_without_a_reply_explains_how(world: SandboxWorld) -> None:
-    assert "ответьте на него" in await ask(world, TEACHER, "/жалоба", "5a-parents")
-    assert "ответьте на него" in await ask(world, TEACHER, "/report")
+async def test_report_without_a_reply_explains_how_by_dm(world: SandboxWorld) -> None:
+    await say(world, TEACHER, "/жалоба", "5a-parents")
+    assert "ответьте на него" in (await world.emulator.wait_for_bot_message(TEACHER))["text"]
+    assert "перешлите мне сообщение" in await ask(world, TEACHER, "/report")
+    assert world.emulator.bot_messages(world.chat_peers["5a-parents"]) == []
+
+
+async def dm_after(world: SandboxWorld, user: int, text: str, peer: str, reply_to: int | None = None) -> str:
+    """`user` writes in a chat; the bot's answer comes to their DM."""
+    await say(world, user, text, peer, reply_to)
+    return (await world.emulator.wait_for_bot_message(user))["text"]
 
 
 async def test_reporting_twice_own_or_the_bots_message(world: SandboxWorld) -> None:
@@ -125,11 +141,11 @@ async def test_reporting_twice_own_or_the_bots_message(world: SandboxWorld) -> N
     cmid = rude["conversation_message_id"]
     await say(world, TEACHER, "/жалоба", "5a-parents", reply_to=cmid)
     await world.emulator.wait_for_bot_message(TEACHER)
-    assert "уже пожаловались" in await ask(world, TEACHER, "/жалоба", "5a-parents", reply_to=cmid)
-    assert "ваше собственное" in await ask(world, PARENT, "/жалоба", "5a-parents", reply_to=cmid)
+    assert "уже пожаловались" in await dm_after(world, TEACHER, "/жалоба", "5a-parents", reply_to=cmid)
+    assert "ваше собственное" in await dm_after(world, PARENT, "/жалоба", "5a-parents", reply_to=cmid)
     bot_says = await ask(world, PARENT, "/правила", "5a-parents")
     bot_cmid = world.emulator.bot_messages(world.chat_peers["5a-parents"])[-1]["conversation_message_id"]
-    assert bot_says and "бота" in await ask(world, PARENT, "/жалоба", "5a-parents", reply_to=bot_cmid)
+    assert bot_says and "бота" in await dm_after(world, PARENT, "/жалоба", "5a-parents", reply_to=bot_cmid)
 
 
 async def test_reports_are_limited_per_hour(make_world: WorldFactory) -> None:
@@ -139,10 +155,10 @@ async def test_reports_are_limited_per_hour(make_world: WorldFactory) -> None:
     for message in messages[:2]:
         await say(world, TEACHER, "/жалоба", "5a-parents", reply_to=message["conversation_message_id"])
         await world.emulator.wait_for_bot_message(TEACHER)
-    refused = await ask(world, TEACHER, "/жалоба", "5a-parents", reply_to=messages[2]["conversation_message_id"])
+    refused = await dm_after(world, TEACHER, "/жалоба", "5a-parents", reply_to=messages[2]["conversation_message_id"])
     assert "не больше 2 обращений" in refused
     await asyncio.sleep(0.2)
-    cards = [m for m in world.emulator.bot_messages(world.chat_peers["staff"]) if "Жалоба" in m["text"]]
+    cards = [m for m in world.emulator.bot_messages(ADMIN) if "Жалоба на сообщение" in m["text"]]
     assert len(cards) == 2
 
 
@@ -153,7 +169,7 @@ async def test_staff_list_and_close_reports_and_closing_is_audited(world: Sandbo
     listed = await ask(world, ADMIN, "/обращения")
     assert "№1 — взлом аккаунта" in listed and "id1003" in listed
     assert "закрыто" in await ask(world, ADMIN, "/закрыть 1", "staff")
-    assert "рассмотрел ваше обращение №1" in (await world.emulator.wait_for_bot_message(PARENT))["text"]
+    assert "рассмотрела ваше обращение №1" in (await world.emulator.wait_for_bot_message(PARENT))["text"]
     assert "уже закрыто" in await ask(world, ADMIN, "/закрыть №1")
     assert "Открытых обращений нет" in await ask(world, ADMIN, "/обращения", "staff")
     entry = (await world.repos.audit.recent(1, action="report_closed"))[0]

@@ -1,0 +1,36 @@
+"""`schoolbot check` explains in Russian why a text was flagged (the JSON keeps the stable English
+reason and adds `reason_ru`)."""
+
+import io
+import json
+from pathlib import Path
+
+from bot.moderation import default_checker
+from bot.moderation.jsonl_cli import check_jsonl_command, check_text_command, reason_ru
+
+DATA = Path(__file__).parent / "data" / "moderation_set.jsonl"
+
+
+def test_every_reason_the_check_gives_has_russian_words() -> None:
+    checker = default_checker()
+    seen = set()
+    for line in DATA.read_text(encoding="utf-8").splitlines():
+        for hit in checker.check(json.loads(line)["text"]).hits:
+            seen.add(hit.reason)
+    assert len(seen) > 10
+    for reason in seen:
+        russian = reason_ru(reason)
+        assert not any("a" <= ch.lower() <= "z" for ch in russian.replace("ОМС", "")), (reason, russian)
+
+
+def test_the_text_command_and_the_jsonl_filter() -> None:
+    out = io.StringIO()
+    check_text_command("ты дебил, паспорт 4510 123456", out)
+    text = out.getvalue()
+    assert "оскорбительное слово «дебил» о человеке" in text and "серия и номер паспорта" in text
+    assert "pejorative" not in text and "passport" not in text
+    out = io.StringIO()
+    check_jsonl_command(io.StringIO('{"text": "ты дебил"}\nне json\n{"x": 1}\n'), out)
+    first, bad, wrong = (json.loads(line) for line in out.getvalue().splitlines())
+    assert first["hits"][0]["reason"].startswith("pejorative") and "дебил" in first["hits"][0]["reason_ru"]
+    assert bad["error"].startswith("строка не JSON") and "text" in wrong["error"]

@@ -1,0 +1,89 @@
+"""The sandbox console: what a typed line does, and (in a real terminal) Ctrl-C and typing ahead."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import sys
+import time
+
+import pytest
+
+from bot.sandbox.console import Console
+from bot.sandbox.script import ScriptError
+
+
+@pytest.fixture
+def console() -> Console:
+    return Console("vk")  # the world is built, not started: step_of needs no bot
+
+
+def test_a_colon_line_is_never_a_message(console: Console) -> None:
+    for line in (":foo", ":foo bar", ":as", ":press"):
+        with pytest.raises(ScriptError):
+            console.step_of(line)
+    assert console.step_of(":help") is None and console.step_of(":quit") is None
+
+
+def test_console_commands_and_script_lines(console: Console) -> None:
+    assert console.step_of(":as parent") is None and console.here.who == "parent"
+    press = console.step_of(":press Принять")
+    assert press is not None and (press.kind, press.who, press.text) == ("press", "parent", "Принять")
+    enters = console.step_of("stranger enters 5a-parents")  # the documented step, typed as it is
+    assert enters is not None and (enters.kind, enters.who, enters.where) == ("enter", "stranger", "5a-parents")
+    said = console.step_of("admin @ staff: /привязать учительская")
+    assert said is not None and (said.kind, said.who, said.where, said.text) == ("say", "admin", "staff",
+                                                                                "/привязать учительская")
+    via_step = console.step_of(":step student leaves 5a-students")
+    assert via_step is not None and via_step.kind == "leave"
+
+
+def test_anything_else_is_a_message_from_the_current_participant(console: Console) -> None:
+    for line in ("привет", "kim joins https://x", "Маша @ дома: привет", "stranger enters"):
+        step = console.step_of(line)
+        assert step is not None and (step.kind, step.who, step.where, step.text) == ("say", "admin", "dm", line)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "win32", reason="needs a POSIX terminal")
+def test_in_a_terminal_lines_typed_ahead_come_in_order_and_ctrl_c_exits_at_once() -> None:
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the real console
+        os.execv(sys.executable, [sys.executable, "-m", "bot", "sandbox"])
+    out = b""
+
+    def until(text: str, seconds: float = 30) -> bool:
+        nonlocal out
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if ready:
+                try:
+                    out += os.read(fd, 65536)
+                except OSError:
+                    break
+            if text.encode() in out:
+                return True
+        return False
+
+    try:
+        assert until("admin @ dm>")
+        os.write(fd, ":in staff\n/привязать учительская\n:as parent\n:in dm\nпривет\n".encode())  # all at once
+        assert until("Здравствуйте, Ольга!")
+        text = out.decode(errors="replace")
+        assert text.index("Готово: этот чат") < text.index("parent @ dm> привет") < text.index("Здравствуйте, Ольга!")
+        assert "«/привязать" not in text  # nothing typed ahead was lost or sent to the wrong place
+        started = time.monotonic()
+        os.kill(pid, signal.SIGINT)
+        _, status = os.waitpid(pid, 0)
+        assert time.monotonic() - started < 5 and os.WIFEXITED(status)
+    finally:
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        os.close(fd)
+
