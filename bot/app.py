@@ -23,6 +23,7 @@ from bot.port.ids import Platform
 from bot.registry import load_registry
 from bot.runtime.inbox_worker import InboxWorker
 from bot.runtime.outbox_worker import OutboxWorker
+from bot.runtime.scheduler import Scheduler
 from bot.services import Repos, Services, utc_now
 from handlers.dispatch import STORAGE_ERRORS, Dispatcher
 from storage.db import Database
@@ -91,6 +92,8 @@ class BotApp:
             asyncio.create_task(self.inbox_worker.run(), name="inbox"),
             asyncio.create_task(self.outbox_worker.run(), name="outbox"),
             asyncio.create_task(tidy_forever(self.services, self.outbox_worker.wake), name="housekeeping"),
+            asyncio.create_task(Scheduler(self.services, self.outbox_worker.wake).run(), name="scheduler"),
+            asyncio.create_task(_warm_up_charts(), name="charts"),
         ]
         pollers = [asyncio.create_task(self._poll(adapter), name=f"poll-{adapter.platform}")
                    for adapter in self.adapters]
@@ -157,6 +160,16 @@ class BotApp:
         if self._db is not None:
             await self._db.close()
             self._db = None
+
+
+async def _warm_up_charts() -> None:
+    """matplotlib's first import takes seconds: pay it at start, not on the first /статистика."""
+    from bot.director.chart import warm_up
+
+    try:
+        await asyncio.to_thread(warm_up)
+    except Exception as error:
+        log.warning("charts unavailable: %s", type(error).__name__)
 
 
 __all__ = ["BadToken", "BotApp", "NoPlatform", "NoUpdatesAccess"]

@@ -10,9 +10,16 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from bot.delivery import rights_missing_text
+from bot.flows.announcements import stale_before
 from bot.port.effects import Send
 from bot.port.gateway import GatewayError
-from bot.privacy import CLOSED_REPORTS_DAYS, DELIVERY_RECORDS_DAYS, MODERATION_RECORDS_DAYS
+from bot.privacy import (
+    ACTIVITY_DAYS,
+    ANNOUNCEMENTS_DAYS,
+    CLOSED_REPORTS_DAYS,
+    DELIVERY_RECORDS_DAYS,
+    MODERATION_RECORDS_DAYS,
+)
 from bot.rights import RIGHTS_NOTICE, missing_rights
 from bot.services import Services
 
@@ -32,7 +39,25 @@ async def tidy_once(services: Services) -> dict[str, int]:
         "moderation_erased": await repos.moderation.purge_before(now - timedelta(days=MODERATION_RECORDS_DAYS)),
         "updates_forgotten": await repos.inbox.purge_handled_before(delivery_cutoff),
         "effects_forgotten": await repos.outbox.purge_done_before(delivery_cutoff),
+        "activity_rolled_up": await repos.activity.roll_up(
+            now.astimezone(services.timezone()).date() - timedelta(days=ACTIVITY_DAYS - 1)),
+        "announcements_erased": await repos.announcements.purge_before(now - timedelta(days=ANNOUNCEMENTS_DAYS)),
+        "drafts_forgotten": await forget_stale_drafts(services),
+        "files_erased": await repos.files.purge_orphans(now - timedelta(days=1)),
     }
+
+
+async def forget_stale_drafts(services: Services) -> int:
+    """Previews left unconfirmed for a day (and missed announcements nobody re-sent) are cancelled,
+    and their attachments erased."""
+    repos = services.repos
+    forgotten = 0
+    for draft in await repos.announcements.stale_drafts(stale_before(services.now())):
+        if await repos.announcements.cancel(draft.id):
+            forgotten += 1
+            if draft.file_id is not None:
+                await repos.files.release(draft.file_id)
+    return forgotten
 
 
 async def check_rights(services: Services) -> int:

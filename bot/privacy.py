@@ -19,6 +19,8 @@ from bot.timefmt import local_minute
 CLOSED_REPORTS_DAYS = 90  # enforced hourly by bot.housekeeping (and before /моиданные)
 MODERATION_RECORDS_DAYS = 180  # enforced hourly by bot.housekeeping
 DELIVERY_RECORDS_DAYS = 7  # handled updates' keys and sent messages' records (the texts are erased on handling)
+ACTIVITY_DAYS = 35  # a person's daily message counts (statistics: «wrote in the last 7 / 30 days»); then chat totals
+ANNOUNCEMENTS_DAYS = 365  # announcements, who received and who read them (enforced hourly by bot.housekeeping)
 MESSAGE_LIMIT = 4000  # the shorter of the platforms' limits (VK 4096, MAX 4000)
 ROWS_SHOWN = 10  # per kind of data in /моиданные: a phone screen, not a database dump
 _VALUE_LIMIT = 60
@@ -63,6 +65,12 @@ RETENTION: tuple[Retention, ...] = (
               erasable=True, period=f"{MODERATION_RECORDS_DAYS} дней"),
     Retention(key="reports", what="ваши обращения о взломе и жалобы (из сообщения — не больше 100 знаков)",
               erasable=True, period=f"пока обращение открыто и {CLOSED_REPORTS_DAYS} дней после закрытия"),
+    Retention(key="activity", what="сколько сообщений вы написали в чате школы за день — без текста, для статистики",
+              erasable=True, period=f"{ACTIVITY_DAYS} дней; потом остаются только общие числа по чату, без имён"),
+    Retention(key="announcement_reads", what="ваши отметки «Прочитано» под объявлениями школы", erasable=True,
+              period=f"{ANNOUNCEMENTS_DAYS} дней вместе с объявлением"),
+    Retention(key="announcements", what="объявления, которые вы разослали от имени школы", erasable=False,
+              period=f"{ANNOUNCEMENTS_DAYS} дней — это сообщения школы, а не ваши личные данные"),
     Retention(key="messages", what="переписка в чатах", erasable=True,
               period="целиком не сохраняется — только замаскированные отрывки в жалобах и записях модерации"),
     Retention(key="inbox", what="входящее сообщение до его обработки (очередь бота)", erasable=False,
@@ -109,6 +117,7 @@ SUBJECT_COLUMNS = frozenset({
 KEPT_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "audit_log": ("actor_id", "target_id"),
     "reports": ("author_id",),  # other people's complaints about the person's messages
+    "announcements": ("author_id",),  # the school's broadcasts a staff member sent: the school's record
 }
 KEPT_TABLES = frozenset({"audit_log"})  # append-only: nothing in it is erased
 _NOT_DATA = frozenset({"schema_migrations", "sqlite_sequence", "sqlite_stat1"})
@@ -190,6 +199,8 @@ TABLE_TITLES: Mapping[str, str] = {
     "moderation_events": "Записи модерации ваших сообщений",
     "appeals": "Обжалования предупреждений",
     "moderation_alerts": "Дни, когда администрации сообщено о превышении порога предупреждений",
+    "activity": "Сколько сообщений вы написали в чатах школы (по дням, без текста)",
+    "announcement_reads": "Отметки «Прочитано» под объявлениями",
 }
 COLUMN_LABELS: Mapping[str, str] = {
     "display_name": "имя", "role": "роль", "granted_at": "с", "granted_by": "выдал", "created_at": "создано",
@@ -200,7 +211,8 @@ COLUMN_LABELS: Mapping[str, str] = {
     "acts": "меры", "issued_at": "выдано", "pardoned_at": "снято", "pardoned_by": "снял", "invite_code": "приглашение",
     "decided_at": "решено", "decided_by": "решил", "verified_at": "проверено", "verified_by": "проверил",
     "assigned_at": "назначено", "assigned_by": "назначил", "at": "когда", "event_id": "запись модерации",
-    "warning_id": "предупреждение", "edited": "исправлено",
+    "warning_id": "предупреждение", "edited": "исправлено", "day": "день", "count": "сообщений",
+    "announcement_id": "объявление №",
 }
 _VALUE_WORDS: Mapping[str, str] = {
     **{role.value: title for role, title in ROLE_TITLES.items()},

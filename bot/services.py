@@ -18,9 +18,14 @@ from bot.people import Person
 from bot.port.gateway import Gateway, GatewayError
 from bot.port.ids import PersonId, Platform, Where, is_qualified, platform_of, raw_id
 from bot.roles import Role
+from storage.activity import ActivityRepo
+from storage.announcements import AnnouncementsRepo
 from storage.audit import AuditLog
 from storage.chats import ChatsRepo
 from storage.db import Database
+from storage.digests import DigestsRepo
+from storage.director_stats import StatsRepo
+from storage.files import FilesRepo
 from storage.inbox import Inbox
 from storage.invites import InvitesRepo
 from storage.join_requests import JoinRequestsRepo
@@ -53,6 +58,11 @@ class Repos:
     personal_data: PersonalDataRepo
     inbox: Inbox
     outbox: Outbox
+    files: FilesRepo
+    activity: ActivityRepo
+    stats: StatsRepo
+    announcements: AnnouncementsRepo
+    digests: DigestsRepo
 
     @classmethod
     def over(cls, db: Database) -> Repos:
@@ -60,6 +70,8 @@ class Repos:
             people=PeopleRepo(db), chats=ChatsRepo(db), audit=AuditLog(db), invites=InvitesRepo(db),
             requests=JoinRequestsRepo(db), memberships=MembershipsRepo(db), moderation=ModerationRepo(db),
             reports=ReportsRepo(db), personal_data=PersonalDataRepo(db), inbox=Inbox(db), outbox=Outbox(db),
+            files=FilesRepo(db), activity=ActivityRepo(db), stats=StatsRepo(db),
+            announcements=AnnouncementsRepo(db), digests=DigestsRepo(db),
         )
 
 

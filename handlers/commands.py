@@ -5,7 +5,20 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.flows import binding, help, invites, joining, moderation_admin, mydata, people, reports, requests
+from bot.flows import (
+    announcements,
+    audit,
+    binding,
+    help,
+    invites,
+    joining,
+    moderation_admin,
+    mydata,
+    people,
+    reports,
+    requests,
+    stats,
+)
 from bot.flows.context import Context
 
 Flow = Callable[[Context, Any], Awaitable[None]]
@@ -43,4 +56,9 @@ FLOWS: dict[str, Flow] = {
     "allow": moderation_admin.allow_word,
     "reports": reports.list_reports,
     "close": reports.close_report,
+    "stats": stats.statistics,
+    "announce": announcements.announce,
+    "announcements": announcements.list_announcements,
+    "cancel": announcements.cancel,
+    "audit": audit.audit_log,
 }

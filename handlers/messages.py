@@ -19,6 +19,7 @@ UNREADABLE_ATTACHMENT = "Не смог прочитать вложение. На
 
 
 async def on_message(ctx: Context, message: MessageIn) -> None:
+    count_activity(ctx, message)
     if message.edited:  # an edit is only checked again, never re-run as a command
         await moderation.moderate(ctx, message)
         return
@@ -35,6 +36,16 @@ async def on_message(ctx: Context, message: MessageIn) -> None:
         await help.unknown_command(ctx, command.name)
         return
     await conversation(ctx, message)
+
+
+def count_activity(ctx: Context, message: MessageIn) -> None:
+    """Statistics count who wrote in a bound chat on which day (commands too), never what (3.2)."""
+    chat = ctx.chat
+    if chat is None or message.edited or message.author_is_bot:
+        return
+    s = ctx.services
+    day = message.sent_at.astimezone(s.timezone()).date()
+    ctx.also_write(lambda: s.repos.activity.bump(message.author, chat.id, day))
 
 
 def _input(ctx: Context, message: MessageIn, command: Command) -> CommandInput:

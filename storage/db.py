@@ -64,8 +64,10 @@ def bundled_migrations() -> list[Migration]:
             found.append(Migration(version=int(match[1]), name=match[2], sql=entry.read_text(encoding="utf-8")))
     found.sort(key=lambda m: m.version)
     versions = [m.version for m in found]
-    if versions != list(range(1, len(found) + 1)):
-        raise RuntimeError(f"migrations must be numbered 1..N without gaps, got {versions}")
+    # Numbers are handed out to features developed in parallel, so a branch may lack some for a
+    # while; they must be unique, and a database gets every one it has not recorded (see migrate).
+    if len(set(versions)) != len(versions) or (versions and versions[0] < 1):
+        raise RuntimeError(f"migrations must have unique positive numbers, got {versions}")
     return found
 
 
@@ -98,16 +100,22 @@ class Database:
         return int(row[0]) if row else 0
 
     async def migrate(self, migrations: Sequence[Migration] | None = None) -> list[int]:
-        """Apply pending migrations, each in one transaction with its record; return what was applied."""
+        """Apply pending migrations, each in one transaction with its record; return what was applied.
+
+        Pending means not recorded yet, so a migration numbered below the newest recorded one (a
+        feature merged after another) is still applied, in number order.
+        """
         migrations = bundled_migrations() if migrations is None else list(migrations)
         latest_known = migrations[-1].version if migrations else 0
         async with self._lock:
             current = await self.schema_version()
             if current > latest_known:
                 raise SchemaTooNew(current, latest_known)
+            async with self._conn.execute("SELECT version FROM schema_migrations") as cursor:
+                recorded = {int(row[0]) for row in await cursor.fetchall()}
             applied = []
             for migration in migrations:
-                if migration.version <= current:
+                if migration.version in recorded:
                     continue
                 await self._apply(migration)
                 applied.append(migration.version)

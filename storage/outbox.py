@@ -13,7 +13,17 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.port.effects import Edit, Effect, Send, SendChatLinks, dump_effect, lane_of, priority_of
+from bot.port.effects import (
+    Edit,
+    Effect,
+    Send,
+    SendChatLinks,
+    SendFile,
+    conversation_of,
+    dump_effect,
+    lane_of,
+    priority_of,
+)
 from bot.port.gateway import Problem
 from storage.db import Database, Transaction
 from storage.times import iso, parse_time
@@ -28,6 +38,9 @@ class OutboxItem:
     attempts: int
     dedup: int
     not_before: datetime | None
+    tried_at: datetime | None = None
+    """When an attempt of a bulk effect began (set before the platform is called): a restart must
+    look before sending again where the platform cannot drop a repeat."""
 
 
 def new_dedup() -> int:
@@ -36,7 +49,14 @@ def new_dedup() -> int:
 
 
 def _tag(effect: Effect) -> str | None:
-    return effect.tag if isinstance(effect, Send | SendChatLinks) else None
+    return effect.tag if isinstance(effect, Send | SendFile | SendChatLinks) else None
+
+
+# A file's bytes go once no pending effect and no held announcement needs them.
+_RELEASE_FILE = (
+    "DELETE FROM outgoing_files WHERE id = (SELECT file_id FROM outbox WHERE id = ?) AND held = 0 "
+    "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.file_id = outgoing_files.id AND o.state = 'pending')"
+)
 
 
 class Outbox:
@@ -62,15 +82,18 @@ class Outbox:
                         "AND tag = ?", (iso(now), lane_of(effect), f"edit:{effect.tag}"))
                 tag = _tag(effect)
                 row_tag = f"edit:{effect.tag}" if isinstance(effect, Edit) else tag
+                file_id = effect.file if isinstance(effect, SendFile) else None
                 new_id = await tx.execute(
-                    "INSERT INTO outbox (lane, priority, effect, dedup, tag, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (lane_of(effect), priority_of(effect), dump_effect(effect), new_dedup(), row_tag, iso(now)),
+                    "INSERT INTO outbox (lane, priority, effect, dedup, tag, created_at, file_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (lane_of(effect), priority_of(effect), dump_effect(effect), new_dedup(), row_tag, iso(now),
+                     file_id),
                 )
                 if tag is not None:  # where the tagged message will be, so a later edit finds it
                     await tx.execute(
                         "INSERT INTO sent_messages (tag, conversation) VALUES (?, ?) "
                         "ON CONFLICT (tag, conversation) DO UPDATE SET message_ref = NULL, sent_at = NULL",
-                        (tag, lane_of(effect)),
+                        (tag, conversation_of(effect)),
                     )
                 ids.append(new_id)
         return ids
@@ -87,7 +110,8 @@ class Outbox:
             if r["lane"] in busy or (not_before is not None and not_before > now):
                 continue
             due.append(OutboxItem(id=r["id"], lane=r["lane"], priority=r["priority"], effect_json=r["effect"],
-                                  attempts=r["attempts"], dedup=r["dedup"], not_before=not_before))
+                                  attempts=r["attempts"], dedup=r["dedup"], not_before=not_before,
+                                  tried_at=parse_time(r["tried_at"])))
             if len(due) >= limit:
                 break
         return due
@@ -99,11 +123,17 @@ class Outbox:
         )
         return parse_time(row["t"]) if row is not None else None
 
+    async def mark_tried(self, item_id: int, now: datetime) -> None:
+        """An attempt begins now (kept from the first attempt on)."""
+        await self._db.execute("UPDATE outbox SET tried_at = COALESCE(tried_at, ?) WHERE id = ?", (iso(now), item_id))
+
     async def mark_sent(self, item_id: int, now: datetime, *, tag: str | None = None, lane: str = "",
                         message_ref: str | None = None) -> None:
+        """Done; `lane` is the conversation the tagged message went to (conversation_of the effect)."""
         async with self._db.transaction() as tx:
             await tx.execute("UPDATE outbox SET state = 'sent', done_at = ?, problem = NULL WHERE id = ?",
                              (iso(now), item_id))
+            await tx.execute(_RELEASE_FILE, (item_id,))
             if tag is not None:
                 await tx.execute(
                     "UPDATE sent_messages SET message_ref = ?, sent_at = ? WHERE tag = ? AND conversation = ?",
@@ -123,6 +153,7 @@ class Outbox:
                 "UPDATE outbox SET state = 'failed', problem = ?, done_at = ?, attempts = attempts + 1 WHERE id = ?",
                 (problem.value, iso(now), item_id),
             )
+            await tx.execute(_RELEASE_FILE, (item_id,))
             if followups:
                 await self.add(followups, now)
 
@@ -157,8 +188,8 @@ class Outbox:
             if row is None or row["state"] != "failed":
                 return False
             await tx.execute(
-                "INSERT INTO outbox (lane, priority, effect, dedup, tag, created_at) "
-                "SELECT lane, priority, effect, ?, tag, ? FROM outbox WHERE id = ?",
+                "INSERT INTO outbox (lane, priority, effect, dedup, tag, created_at, file_id) "
+                "SELECT lane, priority, effect, ?, tag, ?, file_id FROM outbox WHERE id = ?",
                 (new_dedup(), iso(now), row["id"]),
             )
         return True

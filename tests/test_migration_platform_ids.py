@@ -56,7 +56,7 @@ async def old_database(path: Path) -> Database:
 async def test_previous_release_database_migrates_row_by_row(tmp_path: Path) -> None:
     db = await old_database(tmp_path / "old.sqlite3")
     try:
-        assert await db.migrate() == list(range(5, len(bundled_migrations()) + 1))
+        assert await db.migrate() == [m.version for m in bundled_migrations() if m.version >= 5]
 
         async def table(sql: str) -> list[tuple]:  # type: ignore[type-arg]
             return [tuple(row) for row in await db.fetch_all(sql)]

@@ -6,7 +6,7 @@ writes, the effects collected so far (to the outbox) and the inbox row marked do
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -37,6 +37,9 @@ class Context:
     """The bound chat the update happened in, if it is bound."""
     effects: list[Effect] = field(default_factory=list)
     committed: bool = False
+    writes: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
+    """Writes that go with this update whatever the flow decides (an activity counter): run inside its
+    one commit, so a retried update never counts twice."""
 
     @property
     def platform(self) -> Platform:
@@ -101,6 +104,10 @@ class Context:
         for place in await self.services.staff_places():
             self.send(place, text, buttons, tag=tag)
 
+    def also_write(self, write: Callable[[], Awaitable[object]]) -> None:
+        """Carry `write` in this update's commit (whichever flow, or the error boundary, makes it)."""
+        self.writes.append(write)
+
     # --- the one transaction -----------------------------------------------------------
     @asynccontextmanager
     async def commit(self) -> AsyncIterator[None]:
@@ -111,11 +118,14 @@ class Context:
         try:
             async with self.transaction():
                 yield
+                for write in self.writes:
+                    await write()
                 await self.services.repos.outbox.add(self.effects, self.services.now())
                 await self.services.repos.inbox.mark_done(self.inbox_id, self.services.now())
         except BaseException:
             del self.effects[owed_before:]  # what the failed decision owed is owed no more
             raise
+        self.writes.clear()  # done once: a later commit of the same update must not repeat them
         self.committed = True
 
     async def finish(self) -> None:

@@ -16,6 +16,7 @@ from bot.port.effects import (
     ResetLink,
     Send,
     SendChatLinks,
+    SendFile,
 )
 from bot.port.gateway import Gateway, GatewayError, Problem
 from bot.port.ids import ChatId, PersonId, Platform, Where, platform_of
@@ -27,6 +28,8 @@ NOT_ADMIN_NOTICE = "not_admin"
 
 MessageLookup = Callable[[str, str], Awaitable[str | None]]
 """(tag, conversation) → the handle of the message sent there under the tag, if it was sent."""
+FileLookup = Callable[[int], Awaitable[bytes | None]]
+"""A stored file's bytes (storage/files.py), None when it is gone."""
 
 
 @dataclass
@@ -49,9 +52,11 @@ class EffectRunner:
     """Turns effects into gateway calls. A GatewayError that is transient propagates (retry);
     permanent refusals become an Outcome with what to tell whom."""
 
-    def __init__(self, gateways: Mapping[Platform, Gateway], message_of: MessageLookup) -> None:
+    def __init__(self, gateways: Mapping[Platform, Gateway], message_of: MessageLookup,
+                 file_of: FileLookup | None = None) -> None:
         self._gateways = gateways
         self._message_of = message_of
+        self._file_of = file_of
 
     def gateway(self, key: str) -> Gateway:
         return self._gateways[platform_of(key)]
@@ -60,6 +65,8 @@ class EffectRunner:
         match effect:
             case Send():
                 return await self._send(effect, item, staff)
+            case SendFile():
+                return await self._send_file(effect, item, staff)
             case Edit():
                 return await self._edit(effect, item)
             case AnswerPress():
@@ -77,6 +84,20 @@ class EffectRunner:
     async def _send(self, effect: Send, item: OutboxItem, staff: list[Where]) -> Outcome:
         try:
             ref = await self.gateway(effect.to).send(effect.to, effect.text, buttons=effect.buttons, dedup=item.dedup)
+        except GatewayError as error:
+            if error.transient:
+                raise
+            return Outcome(problem=error.problem, followups=_report(effect.on_failure, error.problem, staff))
+        return Outcome(message_ref=ref)
+
+    async def _send_file(self, effect: SendFile, item: OutboxItem, staff: list[Where]) -> Outcome:
+        data = await self._file_of(effect.file) if self._file_of is not None else None
+        if data is None:  # erased meanwhile (or never stored): nothing can be sent
+            return Outcome(problem=Problem.NOT_FOUND, followups=_report(effect.on_failure, Problem.NOT_FOUND, staff))
+        try:
+            ref = await self.gateway(effect.to).send_file(
+                effect.to, effect.file_kind, data, filename=effect.filename, caption=effect.caption,
+                buttons=effect.buttons, dedup=item.dedup)
         except GatewayError as error:
             if error.transient:
                 raise

@@ -17,9 +17,19 @@ from pydantic import ValidationError
 
 from bot.delivery import failure_note
 from bot.logs import error_without_content
-from bot.port.effects import Effect, RemoveMember, Send, SendChatLinks, load_effect
+from bot.port.effects import (
+    BULK,
+    Effect,
+    RemoveMember,
+    Send,
+    SendChatLinks,
+    SendFile,
+    conversation_of,
+    load_effect,
+)
 from bot.port.gateway import GatewayError, Problem
 from bot.port.ids import Where
+from bot.port.ratelimit import working_at
 from bot.runtime.effects import NOT_ADMIN_NOTICE, EffectRunner, Outcome, not_admin_followups
 from bot.services import Services
 from storage.outbox import OutboxItem
@@ -30,6 +40,8 @@ MAX_TRANSIENT_ATTEMPTS = 60
 """About five hours of retries at the longest pause: then the staff is told, if the flow asked."""
 LONGEST_PAUSE = 300.0
 IDLE_CHECK = 5.0
+BULK_CONCURRENCY = 4
+"""Broadcast effects carried out at once: the other workers' slots stay free for everyday replies."""
 
 
 def wall_clock() -> datetime:
@@ -46,10 +58,11 @@ class OutboxWorker:
                  clock: Callable[[], datetime] = wall_clock) -> None:
         self._s = services
         self._outbox = services.repos.outbox
-        self._runner = EffectRunner(services.gateways, self._outbox.message_of)
+        self._runner = EffectRunner(services.gateways, self._outbox.message_of, services.repos.files.data)
         self._concurrency = concurrency
         self._clock = clock
         self._busy: set[str] = set()
+        self._bulk_busy: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
         self._stopping = False
@@ -75,6 +88,10 @@ class OutboxWorker:
         if free <= 0:
             return
         for item in await self._outbox.heads(self._busy, self._clock(), free):
+            if item.priority >= BULK:
+                if len(self._bulk_busy) >= BULK_CONCURRENCY:
+                    continue
+                self._bulk_busy.add(item.lane)
             self._busy.add(item.lane)
             task = asyncio.create_task(self._do(item))
             self._tasks.add(task)
@@ -99,12 +116,14 @@ class OutboxWorker:
 
     async def _do(self, item: OutboxItem) -> None:
         try:
-            await self._carry_out(item)
+            with working_at(item.priority):  # a broadcast's requests take the limiter's bulk share
+                await self._carry_out(item)
         except Exception as error:  # the database failed while recording: the effect is retried later
             log.error("outbox: effect %s not recorded: %s", item.id, error_without_content(error))
             await asyncio.sleep(1.0)
         finally:
             self._busy.discard(item.lane)
+            self._bulk_busy.discard(item.lane)
             self._wake.set()
 
     async def _carry_out(self, item: OutboxItem) -> None:
@@ -117,6 +136,8 @@ class OutboxWorker:
             self.done += 1
             return
         staff = await self._s.staff_places()
+        if item.priority >= BULK:
+            await self._before_bulk_attempt(item, effect, now)
         try:
             outcome = await self._runner.run(effect, item, staff)
         except GatewayError as error:
@@ -134,6 +155,17 @@ class OutboxWorker:
             await self._give_up(item, effect, Problem.REJECTED, staff)
             return
         await self._record(item, effect, outcome, staff)
+
+    async def _before_bulk_attempt(self, item: OutboxItem, effect: Effect, now: datetime) -> None:
+        """A broadcast must reach each chat exactly once even if the process dies mid-send: the attempt
+        is recorded first, and an attempt found begun by an earlier process makes the platform look
+        before sending again (VK drops a repeated random_id by itself; MAX must look)."""
+        if item.tried_at is not None:
+            try:
+                self._runner.gateway(conversation_of(effect)).may_have_sent(item.dedup, item.tried_at)
+            except KeyError:
+                pass  # that platform does not run any more: the attempt fails as UNSUPPORTED
+        await self._outbox.mark_tried(item.id, now)
 
     async def _record(self, item: OutboxItem, effect: Effect, outcome: Outcome, staff: list[Where]) -> None:
         now = self._clock()
@@ -153,14 +185,15 @@ class OutboxWorker:
                 await self._outbox.fail(item.id, outcome.problem, now, followups)
                 followups = []
             else:
-                tag = effect.tag if isinstance(effect, Send | SendChatLinks) else None
-                await self._outbox.mark_sent(item.id, now, tag=tag, lane=item.lane, message_ref=outcome.message_ref)
+                tag = effect.tag if isinstance(effect, Send | SendFile | SendChatLinks) else None
+                await self._outbox.mark_sent(item.id, now, tag=tag, lane=conversation_of(effect),
+                                             message_ref=outcome.message_ref)
             if followups:
                 await self._outbox.add(followups, now)
         self.done += 1
 
     async def _give_up(self, item: OutboxItem, effect: Effect, problem: Problem, staff: list[Where]) -> None:
-        template = effect.on_failure if isinstance(effect, Send | SendChatLinks | RemoveMember) else None
+        template = effect.on_failure if isinstance(effect, Send | SendFile | SendChatLinks | RemoveMember) else None
         followups: list[Effect] = (
             [Send(to=place, text=failure_note(template, problem)) for place in staff] if template else []
         )

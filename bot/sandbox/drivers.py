@@ -40,6 +40,25 @@ class Seen:
 Predicate = Callable[[Seen], bool]
 
 
+@dataclass(frozen=True, kw_only=True)
+class SentFile:
+    """A picture or document the bot sent, as a person would open it."""
+
+    kind: str
+    """«photo» or «document»."""
+    name: str
+    """The file name the bot gave it."""
+    data: bytes
+    caption: str
+    buttons: list[tuple[str, str, bool]] = field(default_factory=list)
+    ref: str = ""
+
+
+def _token(url: str) -> str:
+    """The emulators serve files at …/_emulator/media/<token>[?…]."""
+    return url.split("/_emulator/media/", 1)[-1].split("?", 1)[0] if "/_emulator/media/" in url else ""
+
+
 class Driver(Protocol):
     platform: Platform
     chats: dict[str, int]
@@ -49,6 +68,9 @@ class Driver(Protocol):
     def chat_key(self, chat: str) -> str: ...
     def conversation(self, user: int, chat: str | None) -> int: ...
     async def write(self, user: int, text: str, chat: str | None = None, *, reply_to: str | None = None) -> str: ...
+    async def write_with_file(self, user: int, text: str, chat: str | None = None, *, kind: str, data: bytes,
+                              filename: str) -> str: ...
+    def bot_files(self, user: int, chat: str | None = None) -> list[SentFile]: ...
     async def open_link(self, user: int, payload: str) -> None: ...
     async def press(self, user: int, chat: str | None, seen: Seen, payload: str) -> str: ...
     async def join_by_link(self, user: int, link: str) -> None: ...
@@ -90,6 +112,33 @@ class VkDriver:
         sent = await self.emulator.user_writes(user, text, peer_id=self.chats[chat] if chat else None,
                                                reply_to_cmid=int(reply_to) if reply_to else None)
         return str(sent["conversation_message_id"])
+
+    async def write_with_file(self, user: int, text: str, chat: str | None = None, *, kind: str, data: bytes,
+                              filename: str) -> str:
+        attachment = self.emulator.user_attachment(user, kind, data, filename)
+        sent = await self.emulator.user_writes(user, text, peer_id=self.chats[chat] if chat else None,
+                                               attachments=[attachment])
+        return str(sent["conversation_message_id"])
+
+    def bot_files(self, user: int, chat: str | None = None) -> list[SentFile]:
+        uploads = {u.token: u for u in self.emulator.uploads}
+        found = []
+        for message in self.emulator.bot_messages(self.conversation(user, chat)):
+            for attachment in message.get("attachments") or []:
+                if attachment.get("type") == "photo":
+                    sizes = attachment["photo"].get("sizes") or [{}]
+                    upload = uploads.get(_token(str(sizes[-1].get("url", ""))))
+                    kind = "photo"
+                elif attachment.get("type") == "doc":
+                    upload = uploads.get(_token(str(attachment["doc"].get("url", ""))))
+                    kind = "document"
+                else:
+                    continue
+                if upload is not None:
+                    seen = self._seen(message)
+                    found.append(SentFile(kind=kind, name=upload.filename, data=upload.data, caption=seen.text,
+                                          buttons=seen.buttons, ref=seen.ref))
+        return found
 
     async def open_link(self, user: int, payload: str) -> None:
         await self.emulator.user_writes(user, "Начать", ref=payload, ref_source="link")
@@ -169,6 +218,30 @@ class MaxDriver:
         sent = await self.emulator.user_writes(user, text, chat_id=self.chats[chat] if chat else None,
                                                reply_to_mid=reply_to)
         return str(sent["body"]["mid"])
+
+    async def write_with_file(self, user: int, text: str, chat: str | None = None, *, kind: str, data: bytes,
+                              filename: str) -> str:
+        attachment = self.emulator.user_attachment(kind, data, filename)
+        sent = await self.emulator.user_writes(user, text, chat_id=self.chats[chat] if chat else None,
+                                               attachments=[attachment])
+        return str(sent["body"]["mid"])
+
+    def bot_files(self, user: int, chat: str | None = None) -> list[SentFile]:
+        uploads = {u.token: u for u in self.emulator.uploads}
+        found = []
+        try:
+            messages = self.emulator.bot_messages(self.conversation(user, chat))
+        except (KeyError, ValueError):
+            return []
+        for message in messages:
+            for attachment in (message.get("body") or {}).get("attachments") or []:
+                kind = {"image": "photo", "file": "document"}.get(attachment.get("type", ""))
+                upload = uploads.get(str((attachment.get("payload") or {}).get("token", "")))
+                if kind is not None and upload is not None:
+                    seen = self._seen(message)
+                    found.append(SentFile(kind=kind, name=upload.filename, data=upload.data, caption=seen.text,
+                                          buttons=seen.buttons, ref=seen.ref))
+        return found
 
     async def open_link(self, user: int, payload: str) -> None:
         await self.emulator.user_starts_bot(user, payload)

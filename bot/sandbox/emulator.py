@@ -120,6 +120,7 @@ class VkEmulator:
         self._call_times: dict[str, deque[float]] = defaultdict(deque)
         self._wait_cursor: dict[int, int] = defaultdict(int)
         self._runner: web.AppRunner | None = None
+        self._user_files: dict[str, UploadedFile] = {}
 
     # --- lifecycle ----------------------------------------------------------------------
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -128,6 +129,7 @@ class VkEmulator:
         app.router.add_route("*", "/method/{method}", self._handle_api)
         app.router.add_route("*", "/lp/{group_id}", self._handle_longpoll)
         app.router.add_post("/upload/{kind}", self._handle_upload)
+        app.router.add_get("/_emulator/media/{token}", self._handle_media)
         app.router.add_get("/_emulator/messages", self._handle_control_messages)
         app.router.add_get("/_emulator/requests", self._handle_control_requests)
         app.router.add_post("/_emulator/{action}", self._handle_control)
@@ -201,6 +203,7 @@ class VkEmulator:
         ref_source: str | None = None,
         reply_to_cmid: int | None = None,
         fwd_cmids: list[int] | None = None,
+        attachments: list[dict[str, Any]] | None = None,
     ) -> dict:
         st = self._state
         peer = user_id if peer_id is None else peer_id
@@ -218,9 +221,27 @@ class VkEmulator:
             fields["reply_message"] = st.quoted(peer, [reply_to_cmid])[0]
         if fwd_cmids:
             fields["fwd_messages"] = st.quoted(peer, fwd_cmids)
+        if attachments:
+            fields["attachments"] = attachments
         message = st.store_message(peer, user_id, text, **fields)
         st.deliver_message_new(message)
         return public_message(message)
+
+    def user_attachment(self, user_id: int, kind: str, data: bytes, filename: str) -> dict[str, Any]:
+        """A photo or document a person attaches (pass it to user_writes): VK's shape, its URL served here."""
+        token = secrets.token_hex(16)
+        upload = UploadedFile("photo" if kind == "photo" else "doc", filename, len(data),
+                              "image/png" if kind == "photo" else "application/octet-stream", data, token=token,
+                              saved=True)
+        self._user_files[token] = upload
+        url = f"{self._state.base_url}/_emulator/media/{token}"
+        number = self._state.next_object_id()
+        if kind == "photo":
+            size = {"type": "x", "url": url, "width": 640, "height": 480}
+            return {"type": "photo", "photo": {"id": number, "owner_id": user_id, "sizes": [size]}}
+        ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+        return {"type": "doc", "doc": {"id": number, "owner_id": user_id, "title": filename, "size": len(data),
+                                       "ext": ext, "url": url}}
 
     async def user_edits(self, user_id: int, peer_id: int, cmid: int, text: str) -> dict:
         message = self._state.find_message(peer_id, cmid=cmid)
@@ -432,6 +453,14 @@ class VkEmulator:
                 data = field.file.read()
                 upload = UploadedFile(kind, field.filename or "", len(data), field.content_type, data)
         return _json(receive_upload(self._state, kind, request.query.get("key", ""), upload))
+
+    async def _handle_media(self, request: web.Request) -> web.Response:
+        """Files at their URLs: what people attached, and what the bot uploaded (to check it opens)."""
+        token = request.match_info["token"]
+        found = self._user_files.get(token) or next((u for u in self._state.uploads if u.token == token), None)
+        if found is None:
+            return web.Response(status=404, text="not found")
+        return web.Response(body=found.data, content_type=found.content_type or "application/octet-stream")
 
     # --- HTTP: control API (standalone sandbox) -----------------------------------------
     async def _handle_control(self, request: web.Request) -> web.Response:

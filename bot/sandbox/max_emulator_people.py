@@ -17,6 +17,7 @@ from bot.sandbox.max_emulator_state import (
     Chat,
     MaxState,
     PendingCallback,
+    UploadedFile,
     User,
     now_ms,
 )
@@ -26,6 +27,7 @@ LOCALE = "ru"
 
 class PeopleMixin:
     _state: MaxState
+    user_files: dict[str, UploadedFile]
 
     # --- world setup ----------------------------------------------------------------------
     def add_user(
@@ -142,6 +144,19 @@ class PeopleMixin:
         extra = {"user_locale": LOCALE} if chat.is_dialog else {}
         st.emit("message_created", chat, message=message, **extra)
         return message
+
+    def user_attachment(self, kind: str, data: bytes, filename: str) -> dict[str, Any]:
+        """A photo («photo») or document a person attaches (pass it to user_writes), as MAX shows it."""
+        st = self._state
+        token = secrets.token_urlsafe(24)
+        upload = UploadedFile("image" if kind == "photo" else "file", filename, len(data),
+                              "image/png" if kind == "photo" else "application/octet-stream", data, token=token,
+                              object_id=st.next_object_id())
+        self.user_files[token] = upload
+        url = f"{st.base_url}/_emulator/media/{token}"
+        if kind == "photo":
+            return {"type": "image", "payload": {"photo_id": upload.object_id, "token": token, "url": url}}
+        return {"type": "file", "payload": {"url": url, "token": token}, "filename": filename, "size": len(data)}
 
     async def user_edits(self, user_id: int, mid: str, text: str) -> dict:
         st = self._state
