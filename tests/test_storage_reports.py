@@ -154,7 +154,8 @@ async def test_every_table_naming_a_person_is_looked_up_by_its_person_column(db:
     lookups = {(lk.table, lk.columns, lk.mode.value) for lk in await PersonalDataRepo(db).lookups()}
     rows = {table for table, _, mode in lookups if mode == "rows"}
     assert rows == {"appeals", "children", "class_teachers", "join_requests", "memberships", "moderation_events",
-                    "moderation_alerts", "person_roles", "reports", "verified_teachers", "warnings", "people"}
+                    "moderation_alerts", "person_roles", "reports", "verified_teachers", "warnings", "people",
+                    "activity", "announcement_reads"}
     assert ("people", ("person_id",), "rows") in lookups and ("children", ("parent_id",), "rows") in lookups
     assert ("moderation_events", ("author_id",), "rows") in lookups
     assert ("audit_log", ("actor_id", "target_id"), "count") in lookups

@@ -176,7 +176,7 @@ async def confirm(ctx: Context, number: int, *, ack: bool | None) -> None:
         ctx.owe(*effects)
         ctx.answer(f"Отправляю: {plural(len(chats), 'чат', 'чата', 'чатов')}. Когда дойдёт, напишу здесь.")
         ctx.owe(Edit(where=announcement.reply_to, tag=preview_tag(number),
-                     text=f"Объявление №{number} отправляется ({audience.title()}, чатов: {len(chats)})."))
+                     text=f"Объявление №{number} отправляется: {audience.title()}, чатов: {len(chats)}."))
 
 
 def broadcast(s: Services, announcement: Announcement, author: Person, chats: Sequence[BoundChat], *, ack: bool,

@@ -28,6 +28,8 @@ class Seen:
     """(label, payload as sent, is a callback button)."""
     deleted: bool = False
     edited: bool = False
+    attachments: tuple[str, ...] = ()
+    """What is attached: «картинка», «документ»."""
 
     def button(self, label: str) -> str:
         """The payload of the button labelled so (a JSON text)."""
@@ -52,6 +54,9 @@ class SentFile:
     caption: str
     buttons: list[tuple[str, str, bool]] = field(default_factory=list)
     ref: str = ""
+
+
+_KIND_TITLES = {"photo": "картинка", "image": "картинка", "doc": "документ", "file": "документ"}
 
 
 def _token(url: str) -> str:
@@ -170,8 +175,9 @@ class VkDriver:
                 payload = action.get("payload")
                 text = payload if isinstance(payload, str) else json.dumps(payload or {})
                 buttons.append((action.get("label", ""), text, action.get("type") == "callback"))
+        kinds = tuple(_KIND_TITLES[a["type"]] for a in message.get("attachments") or [] if a.get("type") in _KIND_TITLES)
         return Seen(text=message.get("text", ""), ref=str(message["conversation_message_id"]), buttons=buttons,
-                    deleted=bool(message.get("deleted")), edited=bool(message.get("update_time")))
+                    deleted=bool(message.get("deleted")), edited=bool(message.get("update_time")), attachments=kinds)
 
     def bot_messages(self, user: int, chat: str | None = None) -> list[Seen]:
         return [self._seen(m) for m in self.emulator.bot_messages(self.conversation(user, chat))
@@ -271,8 +277,9 @@ class MaxDriver:
                 for button in row:
                     buttons.append((button.get("text", ""), str(button.get("payload", "")),
                                     button.get("type") == "callback"))
+        kinds = tuple(_KIND_TITLES[a["type"]] for a in body.get("attachments") or [] if a.get("type") in _KIND_TITLES)
         return Seen(text=body.get("text") or "", ref=str(body.get("mid")), buttons=buttons,
-                    deleted=bool(message.get("deleted")), edited=bool(message.get("edited")))
+                    deleted=bool(message.get("deleted")), edited=bool(message.get("edited")), attachments=kinds)
 
     def bot_messages(self, user: int, chat: str | None = None) -> list[Seen]:
         try:

@@ -129,6 +129,8 @@ class Player:
 def _render(title: str, seen: Seen, *, edited: bool = False) -> str:
     body = "\n    ".join(seen.text.splitlines())
     line = f"[{title}] 🤖 бот {'изменил сообщение' if edited else ''}: {body}".replace(" :", ":")
+    if seen.attachments:
+        line += "\n    [вложение: " + ", ".join(seen.attachments) + "]"
     if seen.buttons:
         line += "\n    [кнопки: " + " | ".join(label for label, _, _ in seen.buttons) + "]"
     if seen.deleted:

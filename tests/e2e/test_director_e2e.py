@@ -350,3 +350,20 @@ async def test_channels_are_bound_and_reached_by_announcements(world: SandboxWor
     assert "Чаты (1): общий канал школы." in only.text
     no_staff_channel = await say(people, ADMIN, "/объявление канал сотрудники Педсовет", "staff")
     assert "нет привязанных чатов" in no_staff_channel.text
+
+
+async def test_the_director_sandbox_script_plays_to_the_end(capsys: pytest.CaptureFixture[str]) -> None:
+    from pathlib import Path
+
+    from bot.sandbox.runner import play_script
+    from bot.sandbox.script import parse_script
+
+    script = Path(__file__).parents[2] / "examples" / "director.sandbox"
+    assert await play_script(parse_script(script.read_text(encoding="utf-8"))) == 0
+    out = capsys.readouterr().out
+    for expected in ("Статистика школы за неделю", "[вложение: картинка]", "[вложение: документ]",
+                     "Статистика класса 5А", "видит статистику только своего класса", "Объявление №1 — предпросмотр",
+                     "Спасибо, отмечено: прочитано.", "прочитали 1 из 2", "только своему классу",
+                     "Объявление классного руководителя 5А", "Объявление №3 отменено.",
+                     "Журнал решений администраторов (страница 1 из 1", "доступна только администраторам"):
+        assert expected in out, expected
