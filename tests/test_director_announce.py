@@ -28,7 +28,7 @@ from bot.director.audit_view import AuditQuery, Entry, audit_text, entry_line
 from bot.errors import BadCommand
 from bot.membership.users import UserRefContext
 from bot.port.gateway import Problem
-from bot.port.ids import Platform, PersonId
+from bot.port.ids import PersonId, Platform
 from bot.services import Repos
 from storage.db import Database
 
