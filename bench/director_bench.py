@@ -55,7 +55,7 @@ def seed_school(path: Path, messenger: str, *, roll_up: bool) -> dict[str, int]:
         people += [(teacher, "teacher"), (teacher, "class_teacher")]
         db.execute("INSERT OR IGNORE INTO people (person_id, created_at, updated_at) VALUES (?, ?, ?)",
                    (teacher, iso(NOW), iso(NOW)))
-        db.execute("INSERT INTO class_teachers VALUES (?, ?, 'system', ?)", (label, teacher, iso(NOW)))
+        db.execute("INSERT OR REPLACE INTO class_teachers VALUES (?, ?, 'system', ?)", (label, teacher, iso(NOW)))
         for n in range(PUPILS_PER_CLASS):
             pupil = f"{messenger}:{next(counter)}"
             people.append((pupil, "student"))
@@ -187,7 +187,14 @@ async def statistics_of_a_big_school(messenger: str, *, roll_up: bool) -> dict[s
         people = world.driver
         await people.write(ADMIN, "/привязать учительская", "staff")
         await people.next_bot_message(ADMIN, "staff", predicate=lambda m: "Готово" in m.text)
-        sizes = seed_school(Path(world.settings.storage.path), messenger, roll_up=roll_up)
+        sizes: dict[str, int] = {}
+
+        def seed() -> None:  # with the bot stopped: a long write would hold the database from it
+            sizes.update(seed_school(Path(world.settings.storage.path), messenger, roll_up=roll_up))  # type: ignore[union-attr]
+
+        await world.restart(while_down=seed)
+        assert world.app is not None and world.app.services is not None
+        services = world.app.services
         await asyncio.to_thread(chart.warm_up)
         from bot.director.stats import last_days
 
@@ -236,12 +243,16 @@ async def replies_during_a_broadcast(messenger: str) -> dict[str, str]:
             kwargs = {"owner": ADMIN} if messenger == "max" else {}
             people.chats[key] = emulator.add_chat(f"чат {n}", [ADMIN], admins=[ADMIN], **kwargs)  # type: ignore[arg-type]
             targets.append(key)
-        with sqlite3.connect(Path(world.settings.storage.path), timeout=30) as db:  # bound as /привязать would
-            for n, key in enumerate(targets):
-                purpose = "class_students" if n % 2 else "class_parents"
-                db.execute("INSERT INTO chats (chat_id, platform, purpose, class_label, bound_by, bound_at) "
-                           "VALUES (?, ?, ?, ?, 'system', ?)",
-                           (people.chat_key(key), messenger, purpose, BROADCAST_CLASSES[n // 2], iso(NOW)))
+        path = Path(world.settings.storage.path)
+        rows = [(people.chat_key(key), messenger, "class_students" if n % 2 else "class_parents",
+                 BROADCAST_CLASSES[n // 2], iso(NOW)) for n, key in enumerate(targets)]
+
+        def bind() -> None:  # as /привязать would, in a thread: never block the bot's event loop on the lock
+            with sqlite3.connect(path, timeout=30) as db:
+                db.executemany("INSERT INTO chats (chat_id, platform, purpose, class_label, bound_by, bound_at) "
+                               "VALUES (?, ?, ?, ?, 'system', ?)", rows)
+
+        await asyncio.to_thread(bind)
         users = list(range(20_000, 20_030))
         for user in users:
             emulator.add_user(user, "Родитель", str(user))

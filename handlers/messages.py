@@ -44,7 +44,7 @@ def count_activity(ctx: Context, message: MessageIn) -> None:
     if chat is None or message.edited or message.author_is_bot:
         return
     s = ctx.services
-    day = message.sent_at.astimezone(s.timezone()).date()
+    day = s.now().astimezone(s.timezone()).date()  # the school's clock: the day it was handled, normally the same
     ctx.also_write(lambda: s.repos.activity.bump(message.author, chat.id, day))
 
 

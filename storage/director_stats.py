@@ -72,7 +72,7 @@ class StatsRepo:
         """Everything /статистика shows, for the school or (scope) one class and its chats."""
         chat_ids = [c.id for c in chats]
         coverage = await self._coverage(scope)
-        per_chat, daily, active = await self._activity(window, chat_ids)
+        per_chat, daily, active = await self._activity(window, chat_ids, scoped=scope is not None)
         return SchoolStats(
             period=window.period,
             scope=scope,
@@ -129,36 +129,48 @@ class StatsRepo:
                 for label in sorted(labels, key=_class_order)]
 
     # --- activity -------------------------------------------------------------------------------
-    async def _activity(self, window: Window, chat_ids: list[str]
+    async def _activity(self, window: Window, chat_ids: list[str], scoped: bool
                         ) -> tuple[dict[str, tuple[int, int, int]], dict[str, int], tuple[int, int]]:
-        """(chat → (messages in the period, wrote in 7 days, in 30 days), day → messages, (people 7, 30))."""
+        """(chat → (messages in the period, wrote in 7 days, in 30 days), day → messages, (people 7, 30)).
+
+        Few rows leave SQLite (a year is ~50k counters): sums per chat and per day, and who wrote in the
+        last 30 days once per chat. The whole school's daily line counts every chat that was bound
+        (activity is recorded in bound chats only); a class's counts its own chats.
+        """
         if not chat_ids:
             return {}, {}, (0, 0)
-        marks = ",".join("?" * len(chat_ids))
         first, last = window.period.start.isoformat(), window.period.end.isoformat()
-        per_day = await self._db.fetch_all(
-            f"SELECT day, chat_id, SUM(n) AS n FROM (SELECT day, chat_id, count AS n FROM activity "
-            f"WHERE day BETWEEN ? AND ? AND chat_id IN ({marks}) UNION ALL SELECT day, chat_id, messages FROM "
-            f"chat_activity WHERE day BETWEEN ? AND ? AND chat_id IN ({marks})) GROUP BY day, chat_id",
-            (first, last, *chat_ids, first, last, *chat_ids))
+        only, params = _only(chat_ids, "chat_id") if scoped else ("", [])
         messages: dict[str, int] = {}
         daily: dict[str, int] = {}
-        for r in per_day:
-            messages[r["chat_id"]] = messages.get(r["chat_id"], 0) + int(r["n"])
-            daily[r["day"]] = daily.get(r["day"], 0) + int(r["n"])
+        for table, column in (("activity", "count"), ("chat_activity", "messages")):
+            for r in await self._db.fetch_all(
+                    f"SELECT chat_id, SUM({column}) AS n FROM {table} WHERE day BETWEEN ? AND ? GROUP BY chat_id",
+                    (first, last)):
+                messages[r["chat_id"]] = messages.get(r["chat_id"], 0) + int(r["n"])
+            for r in await self._db.fetch_all(
+                    f"SELECT day, SUM({column}) AS n FROM {table} WHERE day BETWEEN ? AND ? {only} GROUP BY day",
+                    (first, last, *params)):
+                daily[r["day"]] = daily.get(r["day"], 0) + int(r["n"])
         since_7 = (window.today - timedelta(days=6)).isoformat()
         since_30 = (window.today - timedelta(days=29)).isoformat()
-        rows = await self._db.fetch_all(
-            f"SELECT chat_id, COUNT(DISTINCT CASE WHEN day >= ? THEN person_id END) AS a7, "
-            f"COUNT(DISTINCT person_id) AS a30 FROM activity WHERE day >= ? AND chat_id IN ({marks}) "
-            "GROUP BY chat_id", (since_7, since_30, *chat_ids))
-        active = {r["chat_id"]: (int(r["a7"]), int(r["a30"])) for r in rows}
-        total = await self._db.fetch_one(
-            f"SELECT COUNT(DISTINCT CASE WHEN day >= ? THEN person_id END) AS a7, COUNT(DISTINCT person_id) AS a30 "
-            f"FROM activity WHERE day >= ? AND chat_id IN ({marks})", (since_7, since_30, *chat_ids))
-        per_chat = {c: (messages.get(c, 0), *active.get(c, (0, 0))) for c in chat_ids}
-        people = (int(total["a7"]), int(total["a30"])) if total is not None else (0, 0)
-        return per_chat, daily, people
+        wanted = set(chat_ids)
+        active: dict[str, list[int]] = {}
+        people_7: set[str] = set()
+        people_30: set[str] = set()
+        for r in await self._db.fetch_all(
+                f"SELECT chat_id, person_id, MAX(day) AS last FROM activity WHERE day >= ? {only} "
+                "GROUP BY chat_id, person_id", (since_30, *params)):
+            if r["chat_id"] not in wanted:
+                continue
+            counts = active.setdefault(r["chat_id"], [0, 0])
+            counts[1] += 1
+            people_30.add(r["person_id"])
+            if r["last"] >= since_7:
+                counts[0] += 1
+                people_7.add(r["person_id"])
+        per_chat = {c: (messages.get(c, 0), active.get(c, [0, 0])[0], active.get(c, [0, 0])[1]) for c in chat_ids}
+        return per_chat, daily, (len(people_7), len(people_30))
 
     # --- membership -----------------------------------------------------------------------------
     async def _invites(self, window: Window, scope: str | None) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from bot.port.effects import (
     Send,
     SendChatLinks,
     SendFile,
+    SendRendered,
     conversation_of,
     dump_effect,
     lane_of,
@@ -49,7 +50,7 @@ def new_dedup() -> int:
 
 
 def _tag(effect: Effect) -> str | None:
-    return effect.tag if isinstance(effect, Send | SendFile | SendChatLinks) else None
+    return effect.tag if isinstance(effect, Send | SendFile | SendRendered | SendChatLinks) else None
 
 
 # A file's bytes go once no pending effect and no held announcement needs them.

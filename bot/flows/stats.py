@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from bot.director.chart import render_in_thread
+from bot.director.chart import STATS_CHART, chart_data
 from bot.director.stats import (
     Period,
     SchoolStats,
@@ -19,7 +19,7 @@ from bot.director.stats import (
 from bot.errors import PermissionDenied
 from bot.flows.context import Context
 from bot.membership.groups import parse_class
-from bot.port.effects import SendFile
+from bot.port.effects import SendFile, SendRendered
 from bot.port.ids import PLATFORM_TITLES, platform_of
 from bot.roles import Action, Role, may
 from bot.services import Services
@@ -74,17 +74,19 @@ async def statistics(ctx: Context, args: str) -> None:
     scope = await _scope(ctx, request.school_class)
     stats = await school_stats(s, request.period, scope)
     if request.as_file:
-        data = stats_csv(stats)
         caption = (f"Статистика {'класса ' + scope if scope else 'школы'} {stats.period.title()}: таблица, одна строка "
                    "на класс и на чат (открывается в Excel).")
-        kind, name = "document", file_name(stats, "csv")
-    else:
-        data = await render_in_thread(stats)
-        caption = "Охват по классам и сообщения в чатах " + stats.period.title() + "."
-        kind, name = "photo", file_name(stats, "png")
-    async with ctx.commit():
-        file_id = await s.repos.files.store(data, s.now())
-        if not request.as_file:
-            for part in split_text(stats_text(stats), ctx.gateway.capabilities.message_limit):
-                ctx.reply(part)
-        ctx.owe(SendFile(to=ctx.where, file=file_id, file_kind=kind, filename=name, caption=caption))  # type: ignore[arg-type]
+        async with ctx.commit():
+            file_id = await s.repos.files.store(stats_csv(stats), s.now())
+            ctx.owe(SendFile(to=ctx.where, file=file_id, file_kind="document", filename=file_name(stats, "csv"),
+                             caption=caption))
+        return
+    for part in split_text(stats_text(stats), ctx.gateway.capabilities.message_limit):
+        ctx.reply(part)
+    # The picture is drawn by the outbox when it is sent: the text does not wait for it.
+    ctx.owe(picture(ctx.where, stats))
+
+
+def picture(to: str, stats: SchoolStats) -> SendRendered:
+    return SendRendered(to=to, renderer=STATS_CHART, data=chart_data(stats), filename=file_name(stats, "png"),
+                        caption="Охват по классам и сообщения в чатах " + stats.period.title() + ".")

@@ -72,6 +72,22 @@ class SendFile(_Effect):
     """As for Send."""
 
 
+class SendRendered(_Effect):
+    """A picture drawn when it is sent (a chart: a second of work that must not hold the text reply
+    before it), then sent like SendFile. `data` holds only what the drawing needs: numbers, no names."""
+
+    kind: Literal["send_rendered"] = "send_rendered"
+    to: str
+    renderer: str
+    """Which drawing, by the name the runtime knows it under (e.g. «stats_chart»)."""
+    data: dict[str, Any]
+    filename: str
+    caption: str = ""
+    tag: str | None = None
+    on_failure: str | None = None
+    bulk: bool = False
+
+
 class Edit(_Effect):
     """Change a message sent earlier under `tag` in the conversation `where`."""
 
@@ -146,7 +162,7 @@ class SendChatLinks(_Effect):
     on_failure: str | None = None
 
 
-Effect = Send | SendFile | Edit | AnswerPress | Delete | RemoveMember | ResetLink | SendChatLinks
+Effect = Send | SendFile | SendRendered | Edit | AnswerPress | Delete | RemoveMember | ResetLink | SendChatLinks
 
 _EFFECT_ADAPTER: TypeAdapter[Effect] = TypeAdapter(Annotated[Effect, Field(discriminator="kind")])
 
@@ -165,7 +181,7 @@ def load_effect(text: str) -> Effect:
 def conversation_of(effect: Effect) -> str:
     """Where an effect acts: the DM or chat (a tagged message is remembered under it)."""
     match effect:
-        case Send(to=to) | SendFile(to=to):
+        case Send(to=to) | SendFile(to=to) | SendRendered(to=to):
             return to
     return lane_of(effect)
 
@@ -176,9 +192,9 @@ def lane_of(effect: Effect) -> str:
     A broadcast has lanes of its own, so a reply in a chat never queues behind an announcement to it.
     """
     match effect:
-        case Send(to=to, bulk=True) | SendFile(to=to, bulk=True):
+        case Send(to=to, bulk=True) | SendFile(to=to, bulk=True) | SendRendered(to=to, bulk=True):
             return f"bulk:{to}"
-        case Send(to=to) | SendFile(to=to) | SendChatLinks(to=to):
+        case Send(to=to) | SendFile(to=to) | SendRendered(to=to) | SendChatLinks(to=to):
             return to
         case Edit(where=where):
             return where
@@ -192,4 +208,4 @@ def lane_of(effect: Effect) -> str:
 def priority_of(effect: Effect) -> int:
     if isinstance(effect, Delete | AnswerPress):
         return URGENT
-    return BULK if isinstance(effect, Send | SendFile) and effect.bulk else NORMAL
+    return BULK if isinstance(effect, Send | SendFile | SendRendered) and effect.bulk else NORMAL

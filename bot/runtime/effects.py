@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from bot.delivery import failure_note, links_message, no_link_text, not_admin_text
 from bot.port.effects import (
     AnswerPress,
+    Buttons,
     Delete,
     Edit,
     Effect,
@@ -17,6 +20,7 @@ from bot.port.effects import (
     Send,
     SendChatLinks,
     SendFile,
+    SendRendered,
 )
 from bot.port.gateway import Gateway, GatewayError, Problem
 from bot.port.ids import ChatId, PersonId, Platform, Where, platform_of
@@ -30,6 +34,8 @@ MessageLookup = Callable[[str, str], Awaitable[str | None]]
 """(tag, conversation) → the handle of the message sent there under the tag, if it was sent."""
 FileLookup = Callable[[int], Awaitable[bytes | None]]
 """A stored file's bytes (storage/files.py), None when it is gone."""
+Renderer = Callable[[dict[str, Any]], bytes]
+"""Draws a SendRendered effect's picture from its data (pure; run in a thread)."""
 
 
 @dataclass
@@ -53,10 +59,11 @@ class EffectRunner:
     permanent refusals become an Outcome with what to tell whom."""
 
     def __init__(self, gateways: Mapping[Platform, Gateway], message_of: MessageLookup,
-                 file_of: FileLookup | None = None) -> None:
+                 file_of: FileLookup | None = None, renderers: Mapping[str, Renderer] | None = None) -> None:
         self._gateways = gateways
         self._message_of = message_of
         self._file_of = file_of
+        self._renderers = renderers or {}
 
     def gateway(self, key: str) -> Gateway:
         return self._gateways[platform_of(key)]
@@ -67,6 +74,8 @@ class EffectRunner:
                 return await self._send(effect, item, staff)
             case SendFile():
                 return await self._send_file(effect, item, staff)
+            case SendRendered():
+                return await self._send_rendered(effect, item, staff)
             case Edit():
                 return await self._edit(effect, item)
             case AnswerPress():
@@ -94,14 +103,27 @@ class EffectRunner:
         data = await self._file_of(effect.file) if self._file_of is not None else None
         if data is None:  # erased meanwhile (or never stored): nothing can be sent
             return Outcome(problem=Problem.NOT_FOUND, followups=_report(effect.on_failure, Problem.NOT_FOUND, staff))
+        return await self._upload(effect.to, effect.file_kind, data, effect.filename, effect.caption, effect.buttons,
+                                  effect.on_failure, item, staff)
+
+    async def _send_rendered(self, effect: SendRendered, item: OutboxItem, staff: list[Where]) -> Outcome:
+        renderer = self._renderers.get(effect.renderer)
+        if renderer is None:
+            log.error("outbox: no renderer %s", effect.renderer)
+            return Outcome(problem=Problem.UNSUPPORTED)
+        data = await asyncio.to_thread(renderer, effect.data)  # seconds of drawing must not stop the loop
+        return await self._upload(effect.to, "photo", data, effect.filename, effect.caption, None, effect.on_failure,
+                                  item, staff)
+
+    async def _upload(self, to: str, kind: Literal["photo", "document"], data: bytes, filename: str, caption: str,
+                      buttons: Buttons | None, on_failure: str | None, item: OutboxItem, staff: list[Where]) -> Outcome:
         try:
-            ref = await self.gateway(effect.to).send_file(
-                effect.to, effect.file_kind, data, filename=effect.filename, caption=effect.caption,
-                buttons=effect.buttons, dedup=item.dedup)
+            ref = await self.gateway(to).send_file(to, kind, data, filename=filename, caption=caption,
+                                                   buttons=buttons, dedup=item.dedup)
         except GatewayError as error:
             if error.transient:
                 raise
-            return Outcome(problem=error.problem, followups=_report(effect.on_failure, error.problem, staff))
+            return Outcome(problem=error.problem, followups=_report(on_failure, error.problem, staff))
         return Outcome(message_ref=ref)
 
     async def _edit(self, effect: Edit, item: OutboxItem) -> Outcome:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pydantic import ValidationError
 
 from bot.delivery import failure_note
+from bot.director.chart import STATS_CHART, render_chart_data
 from bot.logs import error_without_content
 from bot.port.effects import (
     BULK,
@@ -24,6 +25,7 @@ from bot.port.effects import (
     Send,
     SendChatLinks,
     SendFile,
+    SendRendered,
     conversation_of,
     load_effect,
 )
@@ -58,7 +60,8 @@ class OutboxWorker:
                  clock: Callable[[], datetime] = wall_clock) -> None:
         self._s = services
         self._outbox = services.repos.outbox
-        self._runner = EffectRunner(services.gateways, self._outbox.message_of, services.repos.files.data)
+        self._runner = EffectRunner(services.gateways, self._outbox.message_of, services.repos.files.data,
+                                    renderers={STATS_CHART: render_chart_data})
         self._concurrency = concurrency
         self._clock = clock
         self._busy: set[str] = set()
@@ -185,7 +188,7 @@ class OutboxWorker:
                 await self._outbox.fail(item.id, outcome.problem, now, followups)
                 followups = []
             else:
-                tag = effect.tag if isinstance(effect, Send | SendFile | SendChatLinks) else None
+                tag = effect.tag if isinstance(effect, Send | SendFile | SendRendered | SendChatLinks) else None
                 await self._outbox.mark_sent(item.id, now, tag=tag, lane=conversation_of(effect),
                                              message_ref=outcome.message_ref)
             if followups:
@@ -193,7 +196,8 @@ class OutboxWorker:
         self.done += 1
 
     async def _give_up(self, item: OutboxItem, effect: Effect, problem: Problem, staff: list[Where]) -> None:
-        template = effect.on_failure if isinstance(effect, Send | SendFile | SendChatLinks | RemoveMember) else None
+        template = (effect.on_failure if isinstance(effect, Send | SendFile | SendRendered | SendChatLinks | RemoveMember)
+                    else None)
         followups: list[Effect] = (
             [Send(to=place, text=failure_note(template, problem)) for place in staff] if template else []
         )

@@ -24,12 +24,11 @@ from bot.director.announce import (
     missed_text,
     report_text,
 )
-from bot.director.chart import render_in_thread
 from bot.director.digest import digest_period, latest_due
-from bot.director.stats import digest_text, file_name, split_text
+from bot.director.stats import digest_text, split_text
 from bot.flows import announcements as flow
-from bot.flows.stats import school_stats
-from bot.port.effects import Buttons, Effect, Send, SendFile
+from bot.flows.stats import picture, school_stats
+from bot.port.effects import Buttons, Effect, Send
 from bot.port.gateway import Problem
 from bot.port.ids import SYSTEM, PersonId
 from bot.privacy import DELIVERY_RECORDS_DAYS
@@ -165,17 +164,13 @@ class Scheduler:
             await s.repos.digests.claim(due, now)
             return 0
         stats = await school_stats(s, digest_period(due))
-        picture = await render_in_thread(stats)
-        caption = "Охват по классам и сообщения в чатах " + stats.period.title() + "."
+        effects: list[Effect] = []
+        for place in places:
+            effects += [Send(to=place, text=part) for part in split_text(digest_text(stats), TEXT_LIMIT)]
+            effects.append(picture(place, stats))
         async with s.repos.outbox.transaction():
             if not await s.repos.digests.claim(due, now):
                 return 0
-            file_id = await s.repos.files.store(picture, now)
-            effects: list[Effect] = []
-            for place in places:
-                effects += [Send(to=place, text=part) for part in split_text(digest_text(stats), TEXT_LIMIT)]
-                effects.append(SendFile(to=place, file=file_id, file_kind="photo", filename=file_name(stats, "png"),
-                                        caption=caption))
             await s.repos.outbox.add(effects, now)
         return 1
 

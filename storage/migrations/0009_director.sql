@@ -43,7 +43,7 @@ CREATE TABLE chat_activity (
     messages INTEGER NOT NULL CHECK (messages >= 0),
     people   INTEGER NOT NULL CHECK (people >= 0),   -- how many wrote that day (a number, no ids)
     PRIMARY KEY (day, chat_id)
-);
+) WITHOUT ROWID;
 
 -- 3. Bytes the bot is about to send (a chart, a CSV, an announcement's photo or document).
 --    A row goes once no pending effect and no draft or scheduled announcement needs it.
