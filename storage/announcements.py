@@ -199,8 +199,8 @@ class AnnouncementsRepo:
     async def stale_drafts(self, before: datetime) -> list[Announcement]:
         """Previews nobody confirmed and missed ones nobody sent, since before `before`."""
         rows = await self._db.fetch_all(
-            "SELECT * FROM announcements WHERE (state = 'draft' AND created_at < ? AND (send_at IS NULL OR send_at < ?)) "
-            "OR (state = 'missed' AND send_at < ?)", (iso(before), iso(before), iso(before)))
+            "SELECT * FROM announcements WHERE (state = 'draft' AND created_at < ?) OR (state = 'missed' AND send_at < ?)",
+            (iso(before), iso(before)))
         return [_announcement(r) for r in rows]
 
     async def purge_before(self, cutoff: datetime) -> int:

@@ -188,3 +188,26 @@ def test_audit_lines_name_people_and_chats_in_school_time() -> None:
     page = audit_text([entry] * 10, query=AuditQuery(), total=23, tz=MSK)
     assert page.startswith("Журнал решений администраторов (страница 1 из 3, всего записей 23") and "/действия 2" in page
     assert audit_text([], query=AuditQuery(page=9), total=23, tz=MSK).endswith("страницы 9 нет, всего 3.")
+
+
+async def test_housekeeping_forgets_unconfirmed_previews_and_their_attachments(db: Database) -> None:
+    from bot.config import Settings
+    from bot.features import Features
+    from bot.housekeeping import tidy_once
+    from bot.services import Services
+
+    settings = Settings()
+    repos = Repos.over(db)
+    services = Services(config=settings, repos=repos, gateways={}, features=Features.build(settings, repos.moderation),
+                        clock=lambda: NOW + timedelta(days=2))
+    author = PersonId("vk:1")
+    file = await repos.files.store(b"photo", NOW, held=True)
+    stale = await repos.announcements.create(author=author, audience="all", text="Старое", reply_to=author, now=NOW,
+                                             file_id=file, file_kind="photo", file_name="a.jpg")
+    fresh = await repos.announcements.create(author=author, audience="all", text="Новое", reply_to=author,
+                                             now=NOW + timedelta(days=2))
+    done = await tidy_once(services)
+    assert done["drafts_forgotten"] == 1
+    assert (await repos.announcements.get(stale)).state == "cancelled"  # type: ignore[union-attr]
+    assert (await repos.announcements.get(fresh)).state == "draft"  # type: ignore[union-attr]
+    assert await repos.files.count() == 0

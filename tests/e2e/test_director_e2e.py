@@ -78,6 +78,8 @@ async def test_statistics_are_exact_for_the_sandbox_school(world: SandboxWorld) 
     await people.write(PARENT, "да это п.и.з.д.е.ц, а не расписание", "5a-parents")
     await people.next_bot_message(PARENT, "5a-parents", predicate=lambda m: "удалено" in m.text)
     await say(people, STUDENT, "/взлом")
+    # A command refused at the error boundary (a malformed /привязать) still counts, once.
+    assert "Формат" in (await say(people, ADMIN, "/привязать кухня", "5a-parents")).text
     invite = await say(people, ADMIN, "/пригласить родитель 5А", "staff", "/вступить")
     code = DEEP_LINK.search(invite.text)[1]  # type: ignore[index]
     await people.open_link(NEWCOMER, code)
@@ -94,7 +96,7 @@ async def test_statistics_are_exact_for_the_sandbox_school(world: SandboxWorld) 
     assert "Писали в чатах: за 7 дней — 3 человека, за 30 дней — 3 человека." in text
     # Commands count too (/пригласить); /привязать came before the chat was bound, /статистика is not counted yet.
     assert "• Учительская: 1; 1 / 1" in text
-    assert "• чат родителей 5А: 4; 1 / 1" in text  # the deleted message was written too
+    assert "• чат родителей 5А: 5; 2 / 2" in text  # the deleted message was written too
     assert "• чат учеников 5А: 2; 1 / 1" in text
     assert "Ссылки-приглашения: выдано 1, использовано 1, аннулировано 0." in text
     assert "Заявки: поступило 1, одобрено 1, отклонено 0; медиана до решения — 0 мин." in text
@@ -120,7 +122,7 @@ async def test_statistics_are_exact_for_the_sandbox_school(world: SandboxWorld) 
     rows = list(csv.reader(io.StringIO(table.data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["вид", "название", "в списке"]
     assert ["класс", "5А", "список не загружен", "1", "2", "2", "", "", ""] in rows
-    assert ["чат", "чат родителей 5А", "", "", "", "", "4", "1", "1"] in rows
+    assert ["чат", "чат родителей 5А", "", "", "", "", "5", "2", "2"] in rows
     assert len(rows) == 1 + 1 + 3  # the header, one class, three chats
 
 
@@ -189,6 +191,25 @@ async def test_a_class_teacher_cannot_announce_to_another_class(world: SandboxWo
     message = await people.next_bot_message(PARENT, "5a-parents", predicate=lambda m: "экскурсия" in m.text)
     assert message.text.startswith("Объявление классного руководителя 5А")
     assert not any("экскурсия" in m.text for m in people.bot_messages(STUDENT, "5a-students"))
+    # Sent without «Прочитано»: a forged press of it records nothing.
+    assert "устарела" in await people.press(PARENT, "5a-parents", message, '{"a": "ann_read", "id": 1}')
+    await people.next_bot_message(CLASSTEACHER, predicate=lambda m: "доставлено в 1 из 1" in m.text)
+    assert "без кнопки «Прочитано»" in (await say(people, CLASSTEACHER, "/объявления 1", contains="кнопки")).text
+    assert "№1" in (await say(people, CLASSTEACHER, "/объявления", contains="Недавние")).text
+
+
+async def test_an_attachment_too_big_to_take_is_refused_politely(world: SandboxWorld,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.flows import announcements
+
+    people = world.driver
+    await bind_all(people)
+    monkeypatch.setattr(announcements, "MAX_FILE_BYTES", 100)
+    await people.write_with_file(ADMIN, "/объявление 5А Список литературы", "staff", kind="document",
+                                 data=b"x" * 500, filename="list.txt")
+    refused = await people.next_bot_message(ADMIN, "staff", predicate=lambda m: "Вложение" in m.text)
+    assert "не получилось взять" in refused.text and "без него" in refused.text
+    assert await world.repos.files.count() == 0 and await world.repos.announcements.get(1) is None
 
 
 async def scheduled_world(platform: str, start: datetime, **director: object) -> tuple[SandboxWorld, Clock]:
