@@ -13,6 +13,7 @@ from bot.delivery import rights_missing_text
 from bot.flows.announcements import stale_before
 from bot.port.effects import Send
 from bot.port.gateway import GatewayError
+from bot.port.ratelimit import BULK, working_at
 from bot.privacy import (
     ACTIVITY_DAYS,
     ANNOUNCEMENTS_DAYS,
@@ -88,7 +89,8 @@ async def tidy_forever(services: Services, wake_outbox: Callable[[], None], inte
     while True:
         try:
             done = await tidy_once(services)
-            done["rights_notices"] = await check_rights(services)
+            with working_at(BULK):  # a call per bound chat: background work must not delay anyone's reply
+                done["rights_notices"] = await check_rights(services)
             if done["rights_notices"]:
                 wake_outbox()
             if any(done.values()):
