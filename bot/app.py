@@ -29,6 +29,7 @@ from bot.runtime.degraded import DegradedMode
 from bot.runtime.inbox_worker import InboxWorker
 from bot.runtime.intake import Intake
 from bot.runtime.outbox_worker import OutboxWorker
+from bot.runtime.scheduler import Scheduler
 from bot.runtime.webhook_server import WebhookRoute, WebhookServer
 from bot.services import Repos, Services, utc_now
 from bot.status import assess, status_json
@@ -171,6 +172,7 @@ class BotApp:
             asyncio.create_task(self.outbox_worker.run(), name="outbox"),
             asyncio.create_task(tidy_forever(self.services, self.outbox_worker.wake), name="housekeeping"),
             asyncio.create_task(backups_forever(self.services, Path(self.settings.storage.path)), name="backups"),
+            asyncio.create_task(Scheduler(self.services, self.outbox_worker.wake).run(), name="scheduler"),
         ]
         if self.server is not None:
             await self.server.start()

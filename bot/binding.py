@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot.chats import STAFF_PURPOSES, BoundChat, ChatBinding, ChatPurpose
 from bot.errors import BadCommand
-from bot.membership.groups import BINDING_USAGE, Audience, parse_binding
+from bot.membership.groups import BINDING_FORMS, Audience, parse_binding
 from bot.membership.roster import STAFF_ROLES
 from bot.port.ids import ChatId, PersonId, Platform, platform_of
 from bot.roles import Role
@@ -46,10 +46,28 @@ def normalise_bind_words(args: str) -> str:
     return " ".join(words)
 
 
+_CHANNEL_WORDS = frozenset({"канал", "channel"})
+_CHANNELS = {
+    "общий": ChatPurpose.CHANNEL_GENERAL, "общая": ChatPurpose.CHANNEL_GENERAL, "школы": ChatPurpose.CHANNEL_GENERAL,
+    "все": ChatPurpose.CHANNEL_GENERAL, "general": ChatPurpose.CHANNEL_GENERAL, "": ChatPurpose.CHANNEL_GENERAL,
+    "сотрудники": ChatPurpose.CHANNEL_STAFF, "сотрудников": ChatPurpose.CHANNEL_STAFF,
+    "учителя": ChatPurpose.CHANNEL_STAFF, "staff": ChatPurpose.CHANNEL_STAFF,
+}
+CHANNEL_USAGE = (f"Формат: /привязать <чат>. Варианты: {BINDING_FORMS}; канал общий; канал сотрудники. "
+                 "Пример: /привязать канал общий")
+
+
 def parse_bind_args(args: str) -> ChatBinding:
-    """«учительская», «руководство», «5А ученики», «5А родители», «7Б физика» → what the chat is for."""
+    """«учительская», «руководство», «5А ученики», «5А родители», «7Б физика», «канал общий|сотрудники»
+    → what the chat is for."""
     if not args.strip():
-        raise BadCommand("no purpose", text=BINDING_USAGE)
+        raise BadCommand("no purpose", text=CHANNEL_USAGE)
+    first, _, rest = args.strip().lower().replace("ё", "е").partition(" ")
+    if first in _CHANNEL_WORDS:
+        purpose = _CHANNELS.get(" ".join(rest.split()))
+        if purpose is None:
+            raise BadCommand("bad channel", text=CHANNEL_USAGE)
+        return ChatBinding(purpose=purpose)
     binding = parse_binding(normalise_bind_words(args))
     school_class = binding.group.school_class
     return ChatBinding(

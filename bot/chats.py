@@ -14,10 +14,14 @@ class ChatPurpose(StrEnum):
     CLASS_STUDENTS = "class_students"  # a class teacher's chat with students (3.3)
     CLASS_PARENTS = "class_parents"  # a class teacher's chat with parents (3.3)
     SUBJECT = "subject"  # a subject group of a class (3.4)
+    CHANNEL_GENERAL = "channel_general"  # the school's channel for everyone: announcements (3.2, system channels)
+    CHANNEL_STAFF = "channel_staff"  # the school's channel for the staff
 
 
 STAFF_PURPOSES = frozenset({ChatPurpose.STAFF, ChatPurpose.ADMINISTRATION})
 """Chats where only staff sit: lists that name people may be shown there."""
+CHANNEL_PURPOSES = frozenset({ChatPurpose.CHANNEL_GENERAL, ChatPurpose.CHANNEL_STAFF})
+"""The school's channels: the bot posts announcements there; no group of the nomenclature behind them."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,6 +46,10 @@ class ChatBinding:
                 return f"чат родителей {self.class_label}"
             case ChatPurpose.SUBJECT:
                 return f"{self.class_label} {self.subject}"
+            case ChatPurpose.CHANNEL_GENERAL:
+                return "общий канал школы"
+            case ChatPurpose.CHANNEL_STAFF:
+                return "канал сотрудников"
 
 
 @dataclass(frozen=True, kw_only=True)

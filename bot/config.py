@@ -252,6 +252,40 @@ class ServerConfig(_Section):
 
 class ConsentConfig(_Section):
     path: Path | None = None  # the school's own consent text (UTF-8); None = the bundled template
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class DirectorConfig(_Section):
+    digest_enabled: bool = True
+    digest_weekday: int = Field(default=1, ge=1, le=7)  # 1 = Monday … 7 = Sunday, in the school's time zone
+    digest_time: str = "08:00"  # HH:MM, the school's time zone
+    # Where the digest goes: people's ids ("vk:123", "max:456") for DMs; empty = the administration chat(s),
+    # and without one the order's administrators.
+    digest_to: list[str] = Field(default_factory=list)
+    late_grace_minutes: int = Field(default=60, ge=0, le=24 * 60)  # a scheduled announcement later than this is missed
+
+    @field_validator("digest_time")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        if _CLOCK.match(value.strip()) is None:
+            raise ValueError("write the time as HH:MM, e.g. \"08:00\"")
+        return value.strip()
+
+    @field_validator("digest_to")
+    @classmethod
+    def _people(cls, value: list[str]) -> list[str]:
+        bad = [v for v in value if _ADMIN_ID.match(str(v).strip().lower()) is None or ":" not in str(v)]
+        if bad:
+            raise ValueError(f"ids are written \"vk:123\" or \"max:456\", got {bad}")
+        return [str(v).strip().lower() for v in value]
+
+    def digest_clock(self) -> tuple[int, int]:
+        match = _CLOCK.match(self.digest_time)
+        assert match is not None  # validated above
+        return int(match[1]), int(match[2])
+
+    def digest_people(self) -> tuple[PersonId, ...]:
+        return tuple(PersonId(v) for v in self.digest_to)
 
 
 class LoggingConfig(_Section):
@@ -276,6 +310,7 @@ class Settings(BaseSettings):
     reports: ReportsConfig = Field(default_factory=ReportsConfig)
     moderation: ModerationConfig = Field(default_factory=ModerationConfig)
     consent: ConsentConfig = Field(default_factory=ConsentConfig)
+    director: DirectorConfig = Field(default_factory=DirectorConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
     server: ServerConfig = Field(default_factory=ServerConfig)
 

@@ -12,9 +12,12 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from bot.delivery import rights_missing_text
+from bot.flows.announcements import stale_before
 from bot.member_lists import refresh_member_lists
 from bot.port.effects import Send
 from bot.port.gateway import GatewayError
+from bot.port.ratelimit import BULK, working_at
+from bot.privacy import ACTIVITY_DAYS, ANNOUNCEMENTS_DAYS
 from bot.rights import RIGHTS_NOTICE, missing_rights
 from bot.services import Services
 
@@ -37,7 +40,25 @@ async def tidy_once(services: Services) -> dict[str, int]:
         "updates_forgotten": purged.get("inbox", 0),
         "effects_forgotten": purged.get("outbox", 0),
         "questions_forgotten": purged.get("staged_actions", 0),
+        "activity_rolled_up": await repos.activity.roll_up(
+            now.astimezone(services.timezone()).date() - timedelta(days=ACTIVITY_DAYS - 1)),
+        "announcements_erased": await repos.announcements.purge_before(now - timedelta(days=ANNOUNCEMENTS_DAYS)),
+        "drafts_forgotten": await forget_stale_drafts(services),
+        "files_erased": await repos.files.purge_orphans(now - timedelta(days=1)),
     }
+
+
+async def forget_stale_drafts(services: Services) -> int:
+    """Previews left unconfirmed for a day (and missed announcements nobody re-sent) are cancelled,
+    and their attachments erased."""
+    repos = services.repos
+    forgotten = 0
+    for draft in await repos.announcements.stale_drafts(stale_before(services.now())):
+        if await repos.announcements.cancel(draft.id):
+            forgotten += 1
+            if draft.file_id is not None:
+                await repos.files.release(draft.file_id)
+    return forgotten
 
 
 async def check_rights(services: Services) -> int:
@@ -68,8 +89,9 @@ async def tidy_forever(services: Services, wake_outbox: Callable[[], None], inte
     while True:
         try:
             done = await tidy_once(services)
-            done["rights_notices"] = await check_rights(services)
-            await refresh_member_lists(services)
+            with working_at(BULK):  # a call per bound chat: background work must not delay anyone's reply
+                done["rights_notices"] = await check_rights(services)
+                await refresh_member_lists(services)
             if done["rights_notices"]:
                 wake_outbox()
             if any(done.values()):

@@ -16,6 +16,7 @@ class Place(StrEnum):
     ADMINISTRATION = "administration"  # the administration's chat
     CLASS = "class"  # a class chat of students or parents: children and families read it
     SUBJECT = "subject"  # a subject group of a class
+    CHANNEL = "channel"  # one of the school's channels: the bot posts there, families may read it
     UNBOUND = "unbound"  # a group chat not bound to the school's structure
 
 
@@ -25,6 +26,8 @@ PLACE_OF_PURPOSE = {
     ChatPurpose.CLASS_STUDENTS: Place.CLASS,
     ChatPurpose.CLASS_PARENTS: Place.CLASS,
     ChatPurpose.SUBJECT: Place.SUBJECT,
+    ChatPurpose.CHANNEL_GENERAL: Place.CHANNEL,
+    ChatPurpose.CHANNEL_STAFF: Place.CHANNEL,
 }
-GROUP_PLACES = frozenset({Place.STAFF, Place.ADMINISTRATION, Place.CLASS, Place.SUBJECT, Place.UNBOUND})
+GROUP_PLACES = frozenset({Place.STAFF, Place.ADMINISTRATION, Place.CLASS, Place.SUBJECT, Place.UNBOUND, Place.CHANNEL})
 EVERYWHERE = frozenset(Place)

@@ -26,6 +26,8 @@ MODERATION_RECORDS_DAYS = 180  # enforced hourly by bot.housekeeping
 SENT_RECORDS_DAYS = 30  # long enough for a request card to be edited when it is decided
 DELIVERY_RECORDS_DAYS = 7  # handled updates' keys and sent messages' records (the texts are erased on handling)
 STAGED_DAYS = 7  # questions awaiting «Применить»/«Отмена» (a staged class list holds pupils' names)
+ACTIVITY_DAYS = 35  # a person's daily message counts (statistics: «wrote in the last 7 / 30 days»); then chat totals
+ANNOUNCEMENTS_DAYS = 365  # announcements, who received and who read them (enforced hourly by bot.housekeeping)
 MESSAGE_LIMIT = 4000  # the shorter of the platforms' limits (VK 4096, MAX 4000)
 ROWS_SHOWN = 10  # per kind of data in /моиданные: a phone screen, not a database dump
 _VALUE_LIMIT = 60
@@ -84,6 +86,12 @@ RETENTION: tuple[Retention, ...] = (
     Retention(key="staff_records", what="ссылки-приглашения, привязанные чаты и слова фильтра, которые вы выдали "
               "или добавили как сотрудник школы", erasable=False,
               period="пока они нужны школе: это решения школы, а не ваши личные данные; ваше имя в них не хранится"),
+    Retention(key="activity", what="сколько сообщений вы написали в чате школы за день — без текста, для статистики",
+              erasable=True, period=f"{ACTIVITY_DAYS} дней; потом остаются только общие числа по чату, без имён"),
+    Retention(key="announcement_reads", what="ваши отметки «Прочитано» под объявлениями школы", erasable=True,
+              period=f"{ANNOUNCEMENTS_DAYS} дней вместе с объявлением"),
+    Retention(key="announcements", what="объявления, которые вы разослали от имени школы", erasable=False,
+              period=f"{ANNOUNCEMENTS_DAYS} дней — это сообщения школы, а не ваши личные данные"),
     Retention(key="messages", what="переписка в чатах", erasable=True,
               period="целиком не сохраняется — только замаскированные отрывки в жалобах и записях модерации"),
     Retention(key="inbox", what="входящее сообщение до его обработки (очередь бота)", erasable=False,
@@ -143,6 +151,7 @@ KEPT_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "invites": ("created_by",),  # the school's links a staff member issued: counted in /моиданные
     "chats": ("bound_by",),
     "filter_words": ("added_by",),
+    "announcements": ("author_id",),  # the school's broadcasts a staff member sent: the school's record
 }
 KEPT_TABLES = frozenset({"audit_log", "invites", "chats", "filter_words"})  # nothing in them is the person's to erase
 # Columns naming someone acting in a role in a record about something else (who granted, decided,
@@ -264,6 +273,8 @@ TABLE_TITLES: Mapping[str, str] = {
     "sent_messages": "Сообщения бота вам (только отметки, без текста)",
     "consents": "Согласие на обработку данных ребёнка",
     "class_lists": "Вы в списке класса",
+    "activity": "Сколько сообщений вы написали в чатах школы (по дням, без текста)",
+    "announcement_reads": "Отметки «Прочитано» под объявлениями",
 }
 COLUMN_LABELS: Mapping[str, str] = {
     "display_name": "имя", "role": "роль", "granted_at": "с", "granted_by": "выдал", "created_at": "создано",
@@ -277,6 +288,8 @@ COLUMN_LABELS: Mapping[str, str] = {
     "warning_id": "предупреждение", "edited": "исправлено",
     "version": "редакция", "agreed_at": "согласие дано", "withdrawn_at": "отозвано", "surname": "фамилия",
     "name": "имя", "patronymic": "отчество", "birth_date": "дата рождения", "added_at": "внесено",
+    "day": "день", "count": "сообщений",
+    "announcement_id": "объявление №",
 }
 _VALUE_WORDS: Mapping[str, str] = {
     **{role.value: title for role, title in ROLE_TITLES.items()},

@@ -55,6 +55,9 @@ class Action(StrEnum):
     HANDLE_REPORTS = "handle_reports"
     VIEW_STATS = "view_stats"  # statistics for the director (3.2, last item)
     ANNOUNCE = "announce"
+    VIEW_OWN_CLASS_STATS = "view_own_class_stats"  # a class teacher's statistics of their class (3.3)
+    ANNOUNCE_OWN_CLASS = "announce_own_class"  # a class teacher's announcements to their class (3.3)
+    READ_AUDIT = "read_audit"  # the log of administrative decisions (3.2)
 
 
 _EVERYONE = frozenset({Action.USE_HELP, Action.READ_REGISTRY, Action.REPORT, Action.MANAGE_OWN_DATA})
@@ -67,6 +70,7 @@ _STAFF_ADMIN = _EVERYONE | {
     Action.HANDLE_REPORTS,
     Action.VIEW_STATS,
     Action.ANNOUNCE,
+    Action.READ_AUDIT,
 }
 
 # The permission table. A user holds the union of the actions of all their roles.
@@ -74,7 +78,8 @@ PERMISSIONS: dict[Role | None, frozenset[Action]] = {
     Role.ADMIN: frozenset(_STAFF_ADMIN | {Action.APPOINT_ADMINS, Action.ERASE_OTHERS, Action.READ_DESTRUCTION_LOG}),
     Role.EXTRA_ADMIN: frozenset(_STAFF_ADMIN),
     Role.ADMINISTRATION: frozenset(_EVERYONE | {Action.VIEW_STATS, Action.ANNOUNCE, Action.HANDLE_REPORTS}),
-    Role.CLASS_TEACHER: frozenset(_EVERYONE | {Action.INVITE_OWN_CLASS}),
+    Role.CLASS_TEACHER: frozenset(_EVERYONE | {Action.INVITE_OWN_CLASS, Action.VIEW_OWN_CLASS_STATS,
+                                               Action.ANNOUNCE_OWN_CLASS}),
     Role.TEACHER: frozenset(_EVERYONE | {Action.INVITE_OWN_SUBJECT}),
     Role.STUDENT: _EVERYONE,
     Role.PARENT: _EVERYONE,

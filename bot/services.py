@@ -19,6 +19,8 @@ from bot.people import Person
 from bot.port.gateway import Gateway, GatewayError, Profile
 from bot.port.ids import PersonId, Platform, Where, is_qualified, platform_of, raw_id
 from bot.roles import Role
+from storage.activity import ActivityRepo
+from storage.announcements import AnnouncementsRepo
 from storage.audit import AuditLog
 from storage.backup import BackupLog
 from storage.chats import ChatsRepo
@@ -26,6 +28,9 @@ from storage.classlist import ClassListRepo
 from storage.consents import ConsentsRepo
 from storage.db import Database
 from storage.destruction import DestructionLog
+from storage.digests import DigestsRepo
+from storage.director_stats import StatsRepo
+from storage.files import FilesRepo
 from storage.inbox import Inbox
 from storage.invites import InvitesRepo
 from storage.join_requests import JoinRequestsRepo
@@ -66,6 +71,11 @@ class Repos:
     classlists: ClassListRepo
     staged: StagedRepo
     consents: ConsentsRepo
+    files: FilesRepo
+    activity: ActivityRepo
+    stats: StatsRepo
+    announcements: AnnouncementsRepo
+    digests: DigestsRepo
 
     @classmethod
     def over(cls, db: Database) -> Repos:
@@ -75,6 +85,8 @@ class Repos:
             reports=ReportsRepo(db), personal_data=PersonalDataRepo(db), inbox=Inbox(db), outbox=Outbox(db),
             retention=RetentionPurge(db), destruction=DestructionLog(db), backups=BackupLog(db),
             classlists=ClassListRepo(db), staged=StagedRepo(db), consents=ConsentsRepo(db),
+            files=FilesRepo(db), activity=ActivityRepo(db), stats=StatsRepo(db),
+            announcements=AnnouncementsRepo(db), digests=DigestsRepo(db),
         )
 
 

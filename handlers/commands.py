@@ -6,6 +6,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.flows import (
+    announcements,
+    audit,
     binding,
     classlist,
     consent,
@@ -19,6 +21,7 @@ from bot.flows import (
     reports,
     requests,
     school_year,
+    stats,
 )
 from bot.flows.context import Context
 from bot.flows.destruction import show_destruction_log
@@ -64,4 +67,9 @@ FLOWS: dict[str, Flow] = {
     "reports": reports.list_reports,
     "close": reports.close_report,
     "destruction": show_destruction_log,
+    "stats": stats.statistics,
+    "announce": announcements.announce,
+    "announcements": announcements.list_announcements,
+    "cancel": announcements.cancel,
+    "audit": audit.audit_log,
 }

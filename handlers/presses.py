@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.buttons import STALE_BUTTON, parse_payload
 from bot.errors import PermissionDenied
-from bot.flows import confirm, moderation_admin, mydata, reports, requests
+from bot.flows import announcements, confirm, moderation_admin, mydata, reports, requests
 from bot.flows.context import Context
 from bot.port.events import ButtonPress
 from bot.port.ids import PersonId
@@ -43,5 +43,12 @@ async def on_press(ctx: Context, press: ButtonPress) -> None:
             await mydata.confirm_forget_other(ctx, PersonId(payload.who))
         case confirm.YES | confirm.NO:
             await on_staged(ctx, payload.id, yes=payload.a == confirm.YES, word=payload.w)
+        case announcements.SEND | announcements.SEND_ACK | announcements.SEND_NOW:
+            ack = {announcements.SEND: False, announcements.SEND_ACK: True}.get(payload.a)
+            await announcements.confirm(ctx, payload.id, ack=ack)
+        case announcements.CANCEL:
+            await announcements.cancel_press(ctx, payload.id)
+        case announcements.READ:
+            await announcements.mark_read(ctx, payload.id)
         case _:
             ctx.answer(STALE_BUTTON)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -59,9 +60,31 @@ class AuditLog:
         sql += " ORDER BY id DESC LIMIT ?"
         params.append(limit)
         rows = await self._db.fetch_all(sql, params)
-        return [
-            AuditEntry(id=r["id"], at=r["at"], actor_id=PersonId(r["actor_id"]), action=r["action"],
-                       target_id=PersonId(r["target_id"]) if r["target_id"] else None,
-                       chat_id=r["chat_id"], details=json.loads(r["details"]))
-            for r in rows
-        ]
+        return [_entry(r) for r in rows]
+
+    async def page(self, *, limit: int, offset: int, person: PersonId | None = None,
+                   actions: Sequence[str] = ()) -> tuple[list[AuditEntry], int]:
+        """Newest first: `limit` entries after `offset`, and how many match in all (/действия)."""
+        where, params = _filter(person, actions)
+        total = await self._db.fetch_one(f"SELECT COUNT(*) AS n FROM audit_log{where}", params)
+        rows = await self._db.fetch_all(f"SELECT * FROM audit_log{where} ORDER BY id DESC LIMIT ? OFFSET ?",
+                                        [*params, limit, offset])
+        return [_entry(r) for r in rows], int(total["n"]) if total is not None else 0
+
+
+def _filter(person: PersonId | None, actions: Sequence[str]) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if person is not None:
+        clauses.append("(actor_id = ? OR target_id = ?)")
+        params += [person, person]
+    if actions:
+        clauses.append(f"action IN ({','.join('?' * len(actions))})")
+        params += list(actions)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _entry(r: Any) -> AuditEntry:
+    return AuditEntry(id=r["id"], at=r["at"], actor_id=PersonId(r["actor_id"]), action=r["action"],
+                      target_id=PersonId(r["target_id"]) if r["target_id"] else None,
+                      chat_id=r["chat_id"], details=json.loads(r["details"]))

@@ -13,7 +13,18 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.port.effects import Edit, Effect, Send, SendChatLinks, dump_effect, lane_of, priority_of
+from bot.port.effects import (
+    Edit,
+    Effect,
+    Send,
+    SendChatLinks,
+    SendFile,
+    SendRendered,
+    conversation_of,
+    dump_effect,
+    lane_of,
+    priority_of,
+)
 from bot.port.gateway import Problem
 from storage.db import Database, Statement, Transaction
 from storage.times import iso, parse_time
@@ -28,6 +39,9 @@ class OutboxItem:
     attempts: int
     dedup: int
     not_before: datetime | None
+    tried_at: datetime | None = None
+    """When an attempt of a bulk effect began (set before the platform is called): a restart must
+    look before sending again where the platform cannot drop a repeat."""
 
 
 def new_dedup() -> int:
@@ -36,7 +50,14 @@ def new_dedup() -> int:
 
 
 def _tag(effect: Effect) -> str | None:
-    return effect.tag if isinstance(effect, Send | SendChatLinks) else None
+    return effect.tag if isinstance(effect, Send | SendFile | SendRendered | SendChatLinks) else None
+
+
+# A file's bytes go once no pending effect and no held announcement needs them.
+_RELEASE_FILE = (
+    "DELETE FROM outgoing_files WHERE id = (SELECT file_id FROM outbox WHERE id = ?) AND held = 0 "
+    "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.file_id = outgoing_files.id AND o.state = 'pending')"
+)
 
 
 class Outbox:
@@ -63,15 +84,17 @@ class Outbox:
                     "AND tag = ?", (iso(now), lane_of(effect), f"edit:{effect.tag}")))
             tag = _tag(effect)
             row_tag = f"edit:{effect.tag}" if isinstance(effect, Edit) else tag
+            file_id = effect.file if isinstance(effect, SendFile) else None
             inserts.append(len(statements))
             statements.append((
-                "INSERT INTO outbox (lane, priority, effect, dedup, tag, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (lane_of(effect), priority_of(effect), dump_effect(effect), new_dedup(), row_tag, iso(now))))
+                "INSERT INTO outbox (lane, priority, effect, dedup, tag, created_at, file_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (lane_of(effect), priority_of(effect), dump_effect(effect), new_dedup(), row_tag, iso(now), file_id)))
             if tag is not None:  # where the tagged message will be, so a later edit finds it
                 statements.append((
                     "INSERT INTO sent_messages (tag, conversation) VALUES (?, ?) "
                     "ON CONFLICT (tag, conversation) DO UPDATE SET message_ref = NULL, sent_at = NULL",
-                    (tag, lane_of(effect))))
+                    (tag, conversation_of(effect))))
         if not statements and not also:
             return []
         results = await self._db.run_batch([*statements, *also])
@@ -92,7 +115,8 @@ class Outbox:
             (iso(now), *lanes, limit),
         )
         return [OutboxItem(id=r["id"], lane=r["lane"], priority=r["priority"], effect_json=r["effect"],
-                           attempts=r["attempts"], dedup=r["dedup"], not_before=parse_time(r["not_before"]))
+                           attempts=r["attempts"], dedup=r["dedup"], not_before=parse_time(r["not_before"]),
+                           tried_at=parse_time(r["tried_at"]))
                 for r in rows]
 
     async def next_retry(self) -> datetime | None:
@@ -102,10 +126,16 @@ class Outbox:
         )
         return parse_time(row["t"]) if row is not None else None
 
+    async def mark_tried(self, item_id: int, now: datetime) -> None:
+        """An attempt begins now (kept from the first attempt on)."""
+        await self._db.execute("UPDATE outbox SET tried_at = COALESCE(tried_at, ?) WHERE id = ?", (iso(now), item_id))
+
     async def mark_sent(self, item_id: int, now: datetime, *, tag: str | None = None, lane: str = "",
                         message_ref: str | None = None) -> None:
+        """Done; `lane` is the conversation the tagged message went to (conversation_of the effect)."""
         statements: list[Statement] = [
-            ("UPDATE outbox SET state = 'sent', done_at = ?, problem = NULL WHERE id = ?", (iso(now), item_id))]
+            ("UPDATE outbox SET state = 'sent', done_at = ?, problem = NULL WHERE id = ?", (iso(now), item_id)),
+            (_RELEASE_FILE, (item_id,))]
         if tag is not None:
             statements.append(("UPDATE sent_messages SET message_ref = ?, sent_at = ? WHERE tag = ? AND conversation = ?",
                                (message_ref, iso(now), tag, lane)))
@@ -124,6 +154,7 @@ class Outbox:
                 "UPDATE outbox SET state = 'failed', problem = ?, done_at = ?, attempts = attempts + 1 WHERE id = ?",
                 (problem.value, iso(now), item_id),
             )
+            await tx.execute(_RELEASE_FILE, (item_id,))
             if followups:
                 await self.add(followups, now)
 
@@ -158,8 +189,8 @@ class Outbox:
             if row is None or row["state"] != "failed":
                 return False
             await tx.execute(
-                "INSERT INTO outbox (lane, priority, effect, dedup, tag, created_at) "
-                "SELECT lane, priority, effect, ?, tag, ? FROM outbox WHERE id = ?",
+                "INSERT INTO outbox (lane, priority, effect, dedup, tag, created_at, file_id) "
+                "SELECT lane, priority, effect, ?, tag, ?, file_id FROM outbox WHERE id = ?",
                 (new_dedup(), iso(now), row["id"]),
             )
         return True

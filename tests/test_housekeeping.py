@@ -16,8 +16,9 @@ from storage.db import Database
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 ADMIN, AUTHOR = PersonId("vk:1"), PersonId("vk:7")
 CHAT = ChatId("vk:2000000001")
+DIRECTOR_NOTHING = {"activity_rolled_up": 0, "announcements_erased": 0, "drafts_forgotten": 0, "files_erased": 0}
 NOTHING_DONE = {"invites_expired": 0, "reports_erased": 0, "moderation_erased": 0,
-                "updates_forgotten": 0, "effects_forgotten": 0, "questions_forgotten": 0}
+                "updates_forgotten": 0, "effects_forgotten": 0, "questions_forgotten": 0, **DIRECTOR_NOTHING}
 
 
 def services_over(db: Database) -> Services:
@@ -58,7 +59,7 @@ async def test_tidy_once_expires_links_and_erases_old_records(db: Database) -> N
     done = await tidy_once(services)
 
     assert done == {"invites_expired": 1, "reports_erased": 1, "moderation_erased": 1,
-                    "updates_forgotten": 1, "effects_forgotten": 1, "questions_forgotten": 1}
+                    "updates_forgotten": 1, "effects_forgotten": 1, "questions_forgotten": 1, **DIRECTOR_NOTHING}
     assert await repos.staged.get(forgotten) is None and await repos.staged.get(fresh) is not None
     assert await repos.invites.live(NOW) == []
     assert await repos.reports.get(closed.id) is None and await repos.reports.get(still_open.id) is not None

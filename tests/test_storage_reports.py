@@ -155,7 +155,7 @@ async def test_every_table_naming_a_person_is_looked_up_by_its_person_column(db:
     rows = {table for table, _, mode in lookups if mode == "rows"}
     assert rows == {"appeals", "children", "class_teachers", "join_requests", "memberships", "moderation_events",
                     "moderation_alerts", "person_roles", "reports", "verified_teachers", "warnings", "people",
-                    "sent_messages", "class_lists", "consents"}
+                    "sent_messages", "class_lists", "consents", "activity", "announcement_reads"}
     assert ("people", ("person_id",), "rows") in lookups and ("children", ("parent_id",), "rows") in lookups
     assert ("moderation_events", ("author_id",), "rows") in lookups
     assert ("sent_messages", ("conversation",), "rows") in lookups  # a DM's conversation is the person

@@ -14,6 +14,8 @@ from bot.chats import ChatBinding
 from bot.commands.parse import clean_text, fold
 from bot.commands.spec import CommandInput, CommandSpec, HelpLine
 from bot.destruction import parse_days
+from bot.director.audit_view import USAGE as AUDIT_USAGE
+from bot.director.audit_view import AuditQuery, command_query, parse_page
 from bot.errors import BadCommand
 from bot.membership.commands import parse_code_arg, parse_invite_args, parse_reject_args, parse_request_id
 from bot.membership.groups import CLASS_EXAMPLE, Group, SchoolClass, parse_class, parse_group, split_class
@@ -219,6 +221,36 @@ def _modlog_size(given: CommandInput) -> int:
 
 def _text(given: CommandInput) -> str:
     return given.args
+
+
+ANNOUNCEMENT_NUMBER = "Укажите номер объявления, например: /отменить 3 (номера — в /объявления)."
+
+
+def _announcement_number(given: CommandInput) -> int:
+    number = given.args.lstrip("№#").strip()
+    if not number.isdigit() or not 0 < int(number) < 2**53:
+        raise BadCommand("bad number", text=ANNOUNCEMENT_NUMBER)
+    return int(number)
+
+
+def _optional_announcement(given: CommandInput) -> int | None:
+    return _announcement_number(given) if given.args else None
+
+
+def _audit_query(given: CommandInput) -> AuditQuery:
+    """/действия, /действия 2, /действия привязать [2], /действия id123 [2]."""
+    words = given.args.split()
+    if not words:
+        return AuditQuery()
+    if len(words) == 1 and words[0].isdigit():
+        return AuditQuery(page=parse_page(words[0]))
+    spec = command_named(words[0].lstrip("/!"))
+    if spec is not None:
+        page = parse_page(words[1]) if len(words) > 1 else 1
+        return command_query(words[0], spec.key, page)
+    person, rest = take_user(given.raw_args, given.refs, AUDIT_USAGE)
+    rest = clean_text(rest)
+    return AuditQuery(person=person, page=parse_page(rest) if rest else 1)
 
 
 def _nothing(given: CommandInput) -> None:
@@ -485,6 +517,48 @@ COMMANDS: tuple[CommandSpec, ...] = (
         places=STAFF_DESK, parse=lambda given: parse_days(given.args),
         refusal="Извините, записи об уничтожении персональных данных читают только администраторы, назначенные "
                 "приказом директора (п. 3.1 Положения).",
+    ),
+    CommandSpec(
+        key="stats", names=("статистика", "stats", "statistics"),
+        help=(HelpLine(action=A.VIEW_STATS, usage="/статистика [5А] [неделя|месяц|год|2026-09-01..2026-12-31]",
+                       text="охват классов, активность, заявки, модерация — текст и картинка; "
+                            "/статистика файл — таблица CSV"),
+              HelpLine(action=A.VIEW_OWN_CLASS_STATS, usage="/статистика [неделя|месяц|год]",
+                       text="статистика вашего класса; /статистика файл — таблица")),
+        places=STAFF_DESK, parse=_text,
+        refusal="Статистику видят администраторы и руководство школы, классный руководитель — своего класса "
+                "(п. 3.2 Положения).",
+    ),
+    CommandSpec(
+        key="announce", names=("объявление", "announce"),
+        help=(HelpLine(action=A.ANNOUNCE, usage="/объявление <кому> <текст> [в 2026-12-01 09:00]",
+                       text="объявление: все, сотрудники, родители, ученики, 5А, 5А родители, канал общий"),
+              HelpLine(action=A.ANNOUNCE_OWN_CLASS, usage="/объявление 5А [родители|ученики] <текст>",
+                       text="объявление своему классу")),
+        places=STAFF_DESK, parse=_text,
+        refusal="Объявления рассылают администраторы, руководство школы и классные руководители — своему классу "
+                "(п. 3.2 Положения).",
+    ),
+    CommandSpec(
+        key="announcements", names=("объявления", "announcements"),
+        help=(HelpLine(action=A.ANNOUNCE, usage="/объявления [N]",
+                       text="недавние и запланированные объявления; N — кто не прочитал"),
+              HelpLine(action=A.ANNOUNCE_OWN_CLASS, usage="/объявления [N]", text="ваши объявления; кто не прочитал")),
+        places=STAFF_DESK, parse=_optional_announcement,
+        refusal="Объявления рассылают администраторы, руководство школы и классные руководители (п. 3.2 Положения).",
+    ),
+    CommandSpec(
+        key="cancel", names=("отменить", "cancel"),
+        help=(HelpLine(action=A.ANNOUNCE, usage="/отменить N", text="отменить запланированное объявление"),
+              HelpLine(action=A.ANNOUNCE_OWN_CLASS, usage="/отменить N", text="отменить своё объявление")),
+        places=STAFF_DESK, parse=_announcement_number,
+        refusal="Объявления рассылают администраторы, руководство школы и классные руководители (п. 3.2 Положения).",
+    ),
+    CommandSpec(
+        key="audit", names=("действия", "audit"),
+        help=(HelpLine(action=A.READ_AUDIT, usage="/действия [страница|кто|команда]",
+                       text="журнал решений администраторов: кто, что, когда"),),
+        places=STAFF_DESK, parse=_audit_query, refusal=ADMINS_ONLY,
     ),
 )
 

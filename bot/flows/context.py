@@ -6,7 +6,7 @@ writes, the effects collected so far (to the outbox) and the inbox row marked do
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -38,6 +38,9 @@ class Context:
     """The bound chat the update happened in, if it is bound."""
     effects: list[Effect] = field(default_factory=list)
     committed: bool = False
+    writes: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
+    """Writes that go with this update whatever the flow decides (an activity counter): run inside its
+    one commit, so a retried update never counts twice."""
 
     @property
     def platform(self) -> Platform:
@@ -102,6 +105,10 @@ class Context:
         for place in await self.services.staff_places():
             self.send(place, text, buttons, tag=tag)
 
+    def also_write(self, write: Callable[[], Awaitable[object]]) -> None:
+        """Carry `write` in this update's commit (whichever flow, or the error boundary, makes it)."""
+        self.writes.append(write)
+
     # --- the one transaction -----------------------------------------------------------
     @asynccontextmanager
     async def commit(self) -> AsyncIterator[None]:
@@ -112,17 +119,20 @@ class Context:
         try:
             async with self.transaction():
                 yield
+                for write in self.writes:
+                    await write()
                 await self._owe_and_close()
         except BaseException:
             del self.effects[owed_before:]  # what the failed decision owed is owed no more
             raise
+        self.writes.clear()  # done once: a later commit of the same update must not repeat them
         self.committed = True
 
     async def finish(self) -> None:
         """Commit what a flow that wrote nothing owes (its replies), once: nothing else to write, so
         the effects and the update marked done go in one trip, in a transaction of their own."""
         if not self.committed:
-            if self.transaction_open():
+            if self.writes or self.transaction_open():
                 async with self.commit():
                     pass
                 return

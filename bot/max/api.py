@@ -34,6 +34,7 @@ What is used from maxapi (the maintained MAX client library, 1.2.x) and why the 
 from __future__ import annotations
 
 import asyncio
+import json as _json
 import logging
 import random
 import re
@@ -42,7 +43,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 import aiohttp
 from aiohttp import ClientHandlerType, ClientRequest, ClientResponse, hdrs
@@ -60,7 +61,7 @@ from bot.errors import ConfigError
 from bot.max.directory import Bounded
 from bot.max.models import Message, read
 from bot.port.gateway import GatewayError, Problem
-from bot.port.ratelimit import NORMAL, RateLimiter
+from bot.port.ratelimit import RateLimiter, default_bulk_cap
 
 log = logging.getLogger(__name__)
 
@@ -247,7 +248,7 @@ class MaxApi:
         self._ca_bundle = config.ca_bundle
         self._poll_timeout = config.longpoll_timeout
         self._request_timeout = request_timeout
-        self.limiter = limiter or RateLimiter(config.rate_limit)
+        self.limiter = limiter or RateLimiter(config.rate_limit, bulk_cap=default_bulk_cap(config.rate_limit))
         self.retry = RetryPolicy(attempts=config.retry_attempts, base_delay=config.retry_base_delay)
         self.identity: Identity | None = None
         """Set by `identify()` (the adapter's connect)."""
@@ -299,7 +300,7 @@ class MaxApi:
             await self._connector.close()  # ours: maxapi does not close a connector it was given
 
     # --- one attempt -----------------------------------------------------------------------
-    async def _once(self, op: Operation[T], *, priority: int, timeout: float) -> T:
+    async def _once(self, op: Operation[T], *, priority: int | None, timeout: float) -> T:
         """One request in one rate-limit slot; failures come out as _Failure (or ApiClosed)."""
         try:
             bot = self._client()
@@ -331,7 +332,7 @@ class MaxApi:
         op: Operation[T],
         *,
         what: str,
-        priority: int = NORMAL,
+        priority: int | None = None,
         timeout: float | None = None,
         problems: Mapping[int, Problem] | None = None,
         done_if: Callable[[MaxRefused], bool] | None = None,
@@ -368,7 +369,7 @@ class MaxApi:
         what: str,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
-        priority: int = NORMAL,
+        priority: int | None = None,
         problems: Mapping[int, Problem] | None = None,
         done_if: Callable[[MaxRefused], bool] | None = None,
     ) -> dict[str, Any]:
@@ -439,7 +440,7 @@ class MaxApi:
                         return self._sent_ok(dedup, found)
                     if not can_look:
                         look_in = None
-                answer = await self._once(post, priority=NORMAL, timeout=self._request_timeout)
+                answer = await self._once(post, priority=None, timeout=self._request_timeout)
                 message = answer.get("message")
                 return self._sent_ok(dedup, message if isinstance(message, dict) else {})
             except _Failure as failure:
@@ -452,6 +453,91 @@ class MaxApi:
                         self._uncertain.put(dedup, since)  # the outbox's retry looks before sending
                     raise MaxRefused(Problem.TRANSIENT, status=failure.status, code=failure.code) from None
                 await self._pause("POST /messages", failure, attempt)
+
+    def presume_uncertain(self, dedup: int, since_ms: int) -> None:
+        """A send with this `dedup` began at `since_ms` in an earlier process and may have gone
+        through: its next attempt looks for it first (as after a dropped connection)."""
+        if dedup not in self._uncertain:
+            self._uncertain.put(dedup, since_ms)
+
+    # --- files ------------------------------------------------------------------------------
+    async def upload(self, kind: Literal["image", "file"], data: bytes, filename: str) -> dict[str, Any]:
+        """POST /uploads for a URL, then the file to that URL: the attachment to send.
+
+        The upload host gets a session of its own with no Authorization header at all, so the
+        token stays on the API host whatever URL MAX hands out. The pair is retried as a unit (a
+        URL is good for one upload).
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            answer = await self.raw(HTTPMethod.POST, "/uploads", what="POST /uploads", params={"type": kind})
+            url = answer.get("url")
+            if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+                raise MaxRefused(Problem.REJECTED, status=200, code="upload.no.url")
+            try:
+                result = await self._post_file(url, data, filename)
+                break
+            except _Failure as failure:
+                if not failure.retryable:
+                    raise self._refusal(failure, None) from None
+                if attempt >= self.retry.attempts:
+                    raise MaxRefused(Problem.TRANSIENT, status=failure.status, code=failure.code) from None
+                await self._pause("upload", failure, attempt)
+        if kind == "image":
+            photos = result.get("photos")
+            token = next((p.get("token") for p in photos.values() if isinstance(p, dict)), None) \
+                if isinstance(photos, dict) else result.get("token")
+        else:
+            token = result.get("token")
+        if not isinstance(token, str) or not token:
+            raise MaxRefused(Problem.REJECTED, status=200, code="upload.no.token")
+        return {"type": kind, "payload": {"token": token}}
+
+    def _files_session(self) -> aiohttp.ClientSession:
+        self._client()  # builds the connector (TLS context with the configured roots)
+        return aiohttp.ClientSession(connector=self._connector, connector_owner=False,
+                                     timeout=aiohttp.ClientTimeout(total=self._request_timeout * 3))
+
+    async def _post_file(self, url: str, data: bytes, filename: str) -> dict[str, Any]:
+        form = aiohttp.FormData()
+        form.add_field("data", data, filename=filename, content_type="application/octet-stream")
+        try:
+            async with self._files_session() as session, session.post(url, data=form) as response:
+                status = response.status
+                text = await response.text()
+        except NETWORK_ERRORS as error:
+            raise _Failure(None, type(error).__name__, retryable=True, uncertain=False) from None
+        try:
+            body = _json.loads(text)
+        except ValueError:
+            body = None
+        if status >= 400:
+            raise _classify(status, body)
+        if not isinstance(body, dict):
+            raise _Failure(status, "unreadable.answer", retryable=True, uncertain=False)
+        return body
+
+    async def download(self, url: str, limit: int) -> bytes:
+        """A file people attached, from MAX's content host (no token sent)."""
+        if not url.startswith(("https://", "http://")):
+            raise MaxRefused(Problem.NOT_FOUND, status=None, code="no.url")
+        try:
+            async with self._files_session() as session, session.get(url) as response:
+                if response.status >= 400:
+                    problem = Problem.NOT_FOUND if response.status == 404 else (
+                        Problem.TRANSIENT if response.status >= 500 else Problem.REJECTED)
+                    raise MaxRefused(problem, status=response.status, code="download")
+                chunks: list[bytes] = []
+                size = 0
+                async for chunk in response.content.iter_chunked(64 * 1024):
+                    size += len(chunk)
+                    if size > limit:
+                        raise MaxRefused(Problem.REJECTED, status=response.status, code="file.too.large")
+                    chunks.append(chunk)
+                return b"".join(chunks)
+        except NETWORK_ERRORS:
+            raise MaxRefused(Problem.TRANSIENT, status=None, code="download.network") from None
 
     def _sent_ok(self, dedup: int, message: dict[str, Any]) -> dict[str, Any]:
         self._uncertain.pop(dedup)
@@ -476,7 +562,7 @@ class MaxApi:
                                                           params=params))
 
         try:
-            answer = await self._once(recent, priority=NORMAL, timeout=self._request_timeout)
+            answer = await self._once(recent, priority=None, timeout=self._request_timeout)
         except _Failure as failure:
             if failure.retryable:
                 raise

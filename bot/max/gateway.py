@@ -7,7 +7,10 @@ the sign tells a DM (?user_id=) from a group chat (?chat_id=).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
+from datetime import datetime
+from typing import Literal
 from urllib.parse import quote
 
 from maxapi import Bot
@@ -15,7 +18,7 @@ from maxapi.enums.http_method import HTTPMethod
 
 from bot.max.api import MaxApi, MaxRefused, require_success
 from bot.max.capabilities import MAX_CAPABILITIES
-from bot.max.directory import Directory
+from bot.max.directory import Bounded, Directory
 from bot.max.models import ChatInfo, Member, Message, read
 from bot.max.outgoing import NOTIFICATION_LIMIT, cut_utf16, defang, inline_keyboard, message_text
 from bot.port.effects import Buttons
@@ -26,6 +29,11 @@ from bot.port.ratelimit import URGENT
 
 MEMBERS_PAGE = 100  # MAX's largest page (default 20)
 DONE_KEPT = 5_000
+UPLOADS_KEPT = 200
+"""Attachments uploaded this run, by content: a broadcast uploads its picture once, not per chat."""
+NOT_READY_PAUSES = (0.5, 1.0, 2.0, 4.0)
+"""MAX answers attachment.not.ready while it processes a fresh upload: wait and send again."""
+_UPLOAD_KINDS: dict[str, Literal["image", "file"]] = {"photo": "image", "document": "file"}
 _EMPTY_ANSWER = "✓"  # MAX refuses an empty notification, and the client waits for an answer
 _OWN_PROFILE_LINK = re.compile(r"\(?\s*MAX\s*,?\s*id\s*([1-9]\d{0,18})\s*\)?", re.IGNORECASE)
 _USERNAME_LINK = re.compile(r"(?:https?://)?(?:www\.)?max\.ru/@?([A-Za-z0-9_.]{2,64})/?", re.IGNORECASE)
@@ -56,17 +64,58 @@ class MaxGateway(Gateway):
         self._api = api
         self._directory = directory
         self._done: dict[int, tuple[str, str]] = {}  # dedup → (to, mid) of sends that went through
+        self._uploaded: Bounded[tuple[str, str], dict[str, object]] = Bounded(UPLOADS_KEPT)
 
     # --- messages ---------------------------------------------------------------------------
     async def send(self, to: str, text: str, *, buttons: Buttons | None, dedup: int) -> MessageRef | None:
+        return await self._send(to, text, buttons, dedup)
+
+    async def send_file(self, to: str, kind: Literal["photo", "document"], data: bytes, *, filename: str,
+                        caption: str, buttons: Buttons | None, dedup: int) -> MessageRef | None:
+        """Uploaded once per content and reused; a refused reuse is uploaded again. A fresh upload may
+        not be processed yet (400 attachment.not.ready): the send waits and tries again."""
+        key = (kind, hashlib.sha256(data).hexdigest())
+        reused = self._uploaded.get(key)
+        if reused is not None:
+            try:
+                return await self._send_ready(to, caption, buttons, dedup, reused)
+            except MaxRefused as refusal:
+                if refusal.problem is not Problem.REJECTED:
+                    raise
+                self._uploaded.pop(key)
+        attachment: dict[str, object] = await self._api.upload(_UPLOAD_KINDS[kind], data, filename)
+        self._uploaded.put(key, attachment)
+        return await self._send_ready(to, caption, buttons, dedup, attachment)
+
+    async def _send_ready(self, to: str, text: str, buttons: Buttons | None, dedup: int,
+                          attachment: dict[str, object]) -> MessageRef | None:
+        for pause in (*NOT_READY_PAUSES, None):
+            try:
+                return await self._send(to, text, buttons, dedup, attachment)
+            except MaxRefused as refusal:
+                if refusal.code != "attachment.not.ready":
+                    raise
+                if pause is None:
+                    raise MaxRefused(Problem.TRANSIENT, status=refusal.status, code=refusal.code) from None
+                await asyncio.sleep(pause)
+        return None  # not reached: the last pass returns or raises
+
+    def may_have_sent(self, dedup: int, since: datetime) -> None:
+        self._api.presume_uncertain(dedup, int(since.timestamp() * 1000))
+
+    async def download(self, url: str, *, limit: int) -> bytes:
+        return await self._api.download(url, limit)
+
+    async def _send(self, to: str, text: str, buttons: Buttons | None, dedup: int,
+                    attachment: dict[str, object] | None = None) -> MessageRef | None:
         done = self._done.get(dedup)
         if done is not None and done[0] == to:
             return done[1]  # the outbox repeats a send that already went through
         raw = _max_id(to)
         body: dict[str, object] = {"text": message_text(text)}
-        keyboard = _attachments(buttons)
-        if keyboard:
-            body["attachments"] = keyboard
+        attachments = ([attachment] if attachment is not None else []) + _attachments(buttons)
+        if attachments:
+            body["attachments"] = attachments
         if _is_chat(raw):
             params = {"chat_id": raw}
             look_in: int | None = raw

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from bot.chats import ChatBinding, ChatPurpose
+from bot.chats import CHANNEL_PURPOSES, ChatBinding, ChatPurpose
 from bot.classlist.matching import names_overlap
 from bot.errors import BadCommand
 from bot.membership.groups import Group, GroupKind, SchoolClass, parse_class
@@ -95,8 +95,10 @@ def chats_for(role: Role, group: Group) -> tuple[ChatBinding, ...]:
     )
 
 
-def group_of_chat(binding: ChatBinding) -> Group:
-    """The group of the nomenclature a bound chat serves."""
+def group_of_chat(binding: ChatBinding) -> Group | None:
+    """The group of the nomenclature a bound chat serves; None for the school's channels."""
+    if binding.purpose in CHANNEL_PURPOSES:
+        return None
     if binding.purpose is ChatPurpose.STAFF:
         return Group.staff()
     if binding.purpose is ChatPurpose.ADMINISTRATION:
@@ -122,6 +124,10 @@ def is_protected(binding: ChatBinding, facts: MemberFacts) -> bool:
         return bool(STAFF_ROLES & facts.roles)
     if binding.purpose is ChatPurpose.ADMINISTRATION:
         return Role.ADMINISTRATION in facts.roles
+    if binding.purpose is ChatPurpose.CHANNEL_STAFF:
+        return bool(STAFF_ROLES & facts.roles)
+    if binding.purpose is ChatPurpose.CHANNEL_GENERAL:
+        return bool(facts.roles)  # anyone the school let in, whichever group
     return False
 
 

@@ -46,6 +46,46 @@ class Send(_Effect):
     """Remember the sent message under this tag, to edit it later (e.g. «card:12»)."""
     on_failure: str | None = None
     """Told to the staff if it can never be delivered; «{problem}» is replaced by the reason."""
+    bulk: bool = False
+    """Part of a broadcast: its own lane and the rate limiter's capped bulk share, so everyday replies
+    never wait behind it."""
+
+
+class SendFile(_Effect):
+    """A picture or a document (a chart, a CSV, an announcement's attachment) with a caption.
+
+    The bytes are stored next to the effect (storage/files.py) and go once no effect needs them.
+    """
+
+    kind: Literal["send_file"] = "send_file"
+    to: str
+    """PersonId (a DM) or ChatId (a group chat)."""
+    file: int
+    """The stored bytes (outgoing_files.id)."""
+    file_kind: Literal["photo", "document"]
+    filename: str
+    caption: str = ""
+    buttons: Buttons | None = None
+    tag: str | None = None
+    on_failure: str | None = None
+    bulk: bool = False
+    """As for Send."""
+
+
+class SendRendered(_Effect):
+    """A picture drawn when it is sent (a chart: a second of work that must not hold the text reply
+    before it), then sent like SendFile. `data` holds only what the drawing needs: numbers, no names."""
+
+    kind: Literal["send_rendered"] = "send_rendered"
+    to: str
+    renderer: str
+    """Which drawing, by the name the runtime knows it under (e.g. «stats_chart»)."""
+    data: dict[str, Any]
+    filename: str
+    caption: str = ""
+    tag: str | None = None
+    on_failure: str | None = None
+    bulk: bool = False
 
 
 class Edit(_Effect):
@@ -122,7 +162,7 @@ class SendChatLinks(_Effect):
     on_failure: str | None = None
 
 
-Effect = Send | Edit | AnswerPress | Delete | RemoveMember | ResetLink | SendChatLinks
+Effect = Send | SendFile | SendRendered | Edit | AnswerPress | Delete | RemoveMember | ResetLink | SendChatLinks
 
 _EFFECT_ADAPTER: TypeAdapter[Effect] = TypeAdapter(Annotated[Effect, Field(discriminator="kind")])
 
@@ -138,10 +178,23 @@ def load_effect(text: str) -> Effect:
     return _EFFECT_ADAPTER.validate_json(text)
 
 
-def lane_of(effect: Effect) -> str:
-    """The conversation an effect acts in: effects of one lane run in order, one at a time."""
+def conversation_of(effect: Effect) -> str:
+    """Where an effect acts: the DM or chat (a tagged message is remembered under it)."""
     match effect:
-        case Send(to=to) | SendChatLinks(to=to):
+        case Send(to=to) | SendFile(to=to) | SendRendered(to=to):
+            return to
+    return lane_of(effect)
+
+
+def lane_of(effect: Effect) -> str:
+    """The conversation an effect acts in: effects of one lane run in order, one at a time.
+
+    A broadcast has lanes of its own, so a reply in a chat never queues behind an announcement to it.
+    """
+    match effect:
+        case Send(to=to, bulk=True) | SendFile(to=to, bulk=True) | SendRendered(to=to, bulk=True):
+            return f"bulk:{to}"
+        case Send(to=to) | SendFile(to=to) | SendRendered(to=to) | SendChatLinks(to=to):
             return to
         case Edit(where=where):
             return where
@@ -153,4 +206,6 @@ def lane_of(effect: Effect) -> str:
 
 
 def priority_of(effect: Effect) -> int:
-    return URGENT if isinstance(effect, Delete | AnswerPress) else NORMAL
+    if isinstance(effect, Delete | AnswerPress):
+        return URGENT
+    return BULK if isinstance(effect, Send | SendFile | SendRendered) and effect.bulk else NORMAL

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Literal, Protocol
 
 from bot.port.effects import Buttons
 from bot.port.events import MessageRef
@@ -127,6 +128,21 @@ class Gateway(Protocol):
     async def send(self, to: str, text: str, *, buttons: Buttons | None, dedup: int) -> MessageRef | None:
         """Send to a conversation (a PersonId's DM or a ChatId); `dedup` makes a repeat harmless where the
         platform can."""
+        ...
+
+    async def send_file(self, to: str, kind: Literal["photo", "document"], data: bytes, *, filename: str,
+                        caption: str, buttons: Buttons | None, dedup: int) -> MessageRef | None:
+        """Upload `data` through the platform's upload flow and send it with `caption` (a repeat with the same
+        `dedup` is harmless where the platform can)."""
+        ...
+
+    def may_have_sent(self, dedup: int, since: datetime) -> None:
+        """An earlier process began this send at `since` and may have finished it: where the platform cannot
+        drop a repeat by `dedup`, look for it before sending again."""
+        ...
+
+    async def download(self, url: str, *, limit: int) -> bytes:
+        """A file people attached (a photo, a document), at most `limit` bytes; never sends the token."""
         ...
 
     async def edit(self, where: str, message: MessageRef, text: str, *, buttons: Buttons | None) -> None: ...

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from bot.delivery import failure_note, links_message, no_link_text, not_admin_text
 from bot.port.effects import (
     AnswerPress,
+    Buttons,
     Delete,
     Edit,
     Effect,
@@ -16,6 +19,8 @@ from bot.port.effects import (
     ResetLink,
     Send,
     SendChatLinks,
+    SendFile,
+    SendRendered,
 )
 from bot.port.gateway import Gateway, GatewayError, Problem
 from bot.port.ids import ChatId, PersonId, Platform, Where, platform_of
@@ -27,6 +32,10 @@ NOT_ADMIN_NOTICE = "not_admin"
 
 MessageLookup = Callable[[str, str], Awaitable[str | None]]
 """(tag, conversation) → the handle of the message sent there under the tag, if it was sent."""
+FileLookup = Callable[[int], Awaitable[bytes | None]]
+"""A stored file's bytes (storage/files.py), None when it is gone."""
+Renderer = Callable[[dict[str, Any]], bytes]
+"""Draws a SendRendered effect's picture from its data (pure; run in a thread)."""
 
 
 @dataclass
@@ -49,9 +58,12 @@ class EffectRunner:
     """Turns effects into gateway calls. A GatewayError that is transient propagates (retry);
     permanent refusals become an Outcome with what to tell whom."""
 
-    def __init__(self, gateways: Mapping[Platform, Gateway], message_of: MessageLookup) -> None:
+    def __init__(self, gateways: Mapping[Platform, Gateway], message_of: MessageLookup,
+                 file_of: FileLookup | None = None, renderers: Mapping[str, Renderer] | None = None) -> None:
         self._gateways = gateways
         self._message_of = message_of
+        self._file_of = file_of
+        self._renderers = renderers or {}
 
     def gateway(self, key: str) -> Gateway:
         return self._gateways[platform_of(key)]
@@ -60,6 +72,10 @@ class EffectRunner:
         match effect:
             case Send():
                 return await self._send(effect, item, staff)
+            case SendFile():
+                return await self._send_file(effect, item, staff)
+            case SendRendered():
+                return await self._send_rendered(effect, item, staff)
             case Edit():
                 return await self._edit(effect, item)
             case AnswerPress():
@@ -81,6 +97,33 @@ class EffectRunner:
             if error.transient:
                 raise
             return Outcome(problem=error.problem, followups=_report(effect.on_failure, error.problem, staff))
+        return Outcome(message_ref=ref)
+
+    async def _send_file(self, effect: SendFile, item: OutboxItem, staff: list[Where]) -> Outcome:
+        data = await self._file_of(effect.file) if self._file_of is not None else None
+        if data is None:  # erased meanwhile (or never stored): nothing can be sent
+            return Outcome(problem=Problem.NOT_FOUND, followups=_report(effect.on_failure, Problem.NOT_FOUND, staff))
+        return await self._upload(effect.to, effect.file_kind, data, effect.filename, effect.caption, effect.buttons,
+                                  effect.on_failure, item, staff)
+
+    async def _send_rendered(self, effect: SendRendered, item: OutboxItem, staff: list[Where]) -> Outcome:
+        renderer = self._renderers.get(effect.renderer)
+        if renderer is None:
+            log.error("outbox: no renderer %s", effect.renderer)
+            return Outcome(problem=Problem.UNSUPPORTED)
+        data = await asyncio.to_thread(renderer, effect.data)  # seconds of drawing must not stop the loop
+        return await self._upload(effect.to, "photo", data, effect.filename, effect.caption, None, effect.on_failure,
+                                  item, staff)
+
+    async def _upload(self, to: str, kind: Literal["photo", "document"], data: bytes, filename: str, caption: str,
+                      buttons: Buttons | None, on_failure: str | None, item: OutboxItem, staff: list[Where]) -> Outcome:
+        try:
+            ref = await self.gateway(to).send_file(to, kind, data, filename=filename, caption=caption,
+                                                   buttons=buttons, dedup=item.dedup)
+        except GatewayError as error:
+            if error.transient:
+                raise
+            return Outcome(problem=error.problem, followups=_report(on_failure, error.problem, staff))
         return Outcome(message_ref=ref)
 
     async def _edit(self, effect: Edit, item: OutboxItem) -> Outcome:

@@ -19,10 +19,22 @@ from datetime import UTC, datetime, timedelta
 from pydantic import ValidationError
 
 from bot.delivery import failure_note
+from bot.director.chart import STATS_CHART, render_chart_data
 from bot.logs import error_without_content
-from bot.port.effects import Effect, RemoveMember, Send, SendChatLinks, load_effect
+from bot.port.effects import (
+    BULK,
+    Effect,
+    RemoveMember,
+    Send,
+    SendChatLinks,
+    SendFile,
+    SendRendered,
+    conversation_of,
+    load_effect,
+)
 from bot.port.gateway import GatewayError, Problem
 from bot.port.ids import Where
+from bot.port.ratelimit import working_at
 from bot.runtime.effects import NOT_ADMIN_NOTICE, EffectRunner, Outcome, not_admin_followups
 from bot.services import Services
 from storage.outbox import OutboxItem
@@ -35,6 +47,8 @@ MAX_TRANSIENT_ATTEMPTS = 60
 LONGEST_PAUSE = 300.0
 IDLE_CHECK = 5.0
 STAFF_FRESH = 10.0
+BULK_CONCURRENCY = 4
+"""Broadcast effects carried out at once: the other workers' slots stay free for everyday replies."""
 
 
 def wall_clock() -> datetime:
@@ -51,10 +65,12 @@ class OutboxWorker:
                  clock: Callable[[], datetime] = wall_clock) -> None:
         self._s = services
         self._outbox = services.repos.outbox
-        self._runner = EffectRunner(services.gateways, self._outbox.message_of)
+        self._runner = EffectRunner(services.gateways, self._outbox.message_of, services.repos.files.data,
+                                    renderers={STATS_CHART: render_chart_data})
         self._concurrency = concurrency
         self._clock = clock
         self._busy: set[str] = set()
+        self._bulk_busy: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
         self._stopping = False
@@ -88,6 +104,10 @@ class OutboxWorker:
         if free <= 0:
             return
         for item in await self._outbox.heads(self._busy, self._clock(), free):
+            if item.priority >= BULK:
+                if len(self._bulk_busy) >= BULK_CONCURRENCY:
+                    continue
+                self._bulk_busy.add(item.lane)
             self._busy.add(item.lane)
             task = asyncio.create_task(self._do(item))
             self._tasks.add(task)
@@ -127,7 +147,8 @@ class OutboxWorker:
 
     async def _do(self, item: OutboxItem) -> None:
         try:
-            await self._carry_out(item)
+            with working_at(item.priority):  # a broadcast's requests take the limiter's bulk share
+                await self._carry_out(item)
             self._record_failures = 0
         except Exception as error:  # the database failed while recording: recorded on the next try
             self._record_failures += 1
@@ -138,6 +159,7 @@ class OutboxWorker:
             await asyncio.sleep(min(30.0, 0.5 * 2 ** min(self._record_failures, 8)))
         finally:
             self._busy.discard(item.lane)
+            self._bulk_busy.discard(item.lane)
             self._wake.set()
 
     async def _carry_out(self, item: OutboxItem) -> None:
@@ -153,6 +175,8 @@ class OutboxWorker:
         if item.id in self._unrecorded:
             await self._record(item, effect, self._unrecorded[item.id], staff)
             return
+        if item.priority >= BULK:
+            await self._before_bulk_attempt(item, effect, now)
         try:
             outcome = await self._runner.run(effect, item, staff)
         except GatewayError as error:
@@ -174,14 +198,24 @@ class OutboxWorker:
         self._unrecorded[item.id] = outcome
         await self._record(item, effect, outcome, staff)
 
+    async def _before_bulk_attempt(self, item: OutboxItem, effect: Effect, now: datetime) -> None:
+        """A broadcast must reach each chat exactly once even if the process dies mid-send: the attempt
+        is recorded first, and an attempt found begun by an earlier process makes the platform look
+        before sending again (VK drops a repeated random_id by itself; MAX must look)."""
+        if item.tried_at is not None:
+            try:
+                self._runner.gateway(conversation_of(effect)).may_have_sent(item.dedup, item.tried_at)
+            except KeyError:
+                pass  # that platform does not run any more: the attempt fails as UNSUPPORTED
+        await self._outbox.mark_tried(item.id, now)
+
     async def _record(self, item: OutboxItem, effect: Effect, outcome: Outcome, staff: list[Where]) -> None:
         now = self._clock()
         chats = self._s.repos.chats
         followups = list(outcome.followups)
         if self._plainly_sent(outcome):
             # The common case writes two rows: one trip to the database thread, a transaction of its own.
-            tag = effect.tag if isinstance(effect, Send | SendChatLinks) else None
-            await self._outbox.mark_sent(item.id, now, tag=tag, lane=item.lane, message_ref=outcome.message_ref)
+            await self._mark_sent(item, effect, outcome, now)
             self._unrecorded.pop(item.id, None)
             self.done += 1
             return
@@ -199,12 +233,16 @@ class OutboxWorker:
                 await self._outbox.fail(item.id, outcome.problem, now, followups)
                 followups = []
             else:
-                tag = effect.tag if isinstance(effect, Send | SendChatLinks) else None
-                await self._outbox.mark_sent(item.id, now, tag=tag, lane=item.lane, message_ref=outcome.message_ref)
+                await self._mark_sent(item, effect, outcome, now)
             if followups:
                 await self._outbox.add(followups, now)
         self._unrecorded.pop(item.id, None)
         self.done += 1
+
+    async def _mark_sent(self, item: OutboxItem, effect: Effect, outcome: Outcome, now: datetime) -> None:
+        tag = effect.tag if isinstance(effect, Send | SendFile | SendRendered | SendChatLinks) else None
+        await self._outbox.mark_sent(item.id, now, tag=tag, lane=conversation_of(effect),
+                                     message_ref=outcome.message_ref)
 
     @staticmethod
     def _plainly_sent(outcome: Outcome) -> bool:
@@ -212,7 +250,8 @@ class OutboxWorker:
                 and outcome.can_delete_again is None)
 
     async def _give_up(self, item: OutboxItem, effect: Effect, problem: Problem, staff: list[Where]) -> None:
-        template = effect.on_failure if isinstance(effect, Send | SendChatLinks | RemoveMember) else None
+        template = (effect.on_failure if isinstance(effect, Send | SendFile | SendRendered | SendChatLinks | RemoveMember)
+                    else None)
         followups: list[Effect] = (
             [Send(to=place, text=failure_note(template, problem)) for place in staff] if template else []
         )

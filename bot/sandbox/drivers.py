@@ -28,6 +28,8 @@ class Seen:
     """(label, payload as sent, is a callback button)."""
     deleted: bool = False
     edited: bool = False
+    attachments: tuple[str, ...] = ()
+    """What is attached: «картинка», «документ»."""
 
     def button(self, label: str) -> str:
         """The payload of the button labelled so (a JSON text)."""
@@ -38,6 +40,28 @@ class Seen:
 
 
 Predicate = Callable[[Seen], bool]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SentFile:
+    """A picture or document the bot sent, as a person would open it."""
+
+    kind: str
+    """«photo» or «document»."""
+    name: str
+    """The file name the bot gave it."""
+    data: bytes
+    caption: str
+    buttons: list[tuple[str, str, bool]] = field(default_factory=list)
+    ref: str = ""
+
+
+_KIND_TITLES = {"photo": "картинка", "image": "картинка", "doc": "документ", "file": "документ"}
+
+
+def _token(url: str) -> str:
+    """The emulators serve files at …/_emulator/media/<token>[?…]."""
+    return url.split("/_emulator/media/", 1)[-1].split("?", 1)[0] if "/_emulator/media/" in url else ""
 
 
 class Driver(Protocol):
@@ -52,6 +76,9 @@ class Driver(Protocol):
     async def send_file(self, user: int, filename: str, data: bytes, text: str = "", chat: str | None = None) -> str:
         """Write `text` with a document attached (a CSV class list)."""
         ...
+    async def write_with_file(self, user: int, text: str, chat: str | None = None, *, kind: str, data: bytes,
+                              filename: str) -> str: ...
+    def bot_files(self, user: int, chat: str | None = None) -> list[SentFile]: ...
     async def open_link(self, user: int, payload: str) -> None: ...
     async def forward(self, user: int, chat: str, ref: str, text: str = "") -> str:
         """Forward a message of `chat` to the person's DM with the bot, with `text` as the caption."""
@@ -103,6 +130,33 @@ class VkDriver:
                                                attachments=[attachment])
         return str(sent["conversation_message_id"])
 
+    async def write_with_file(self, user: int, text: str, chat: str | None = None, *, kind: str, data: bytes,
+                              filename: str) -> str:
+        attachment = self.emulator.user_attachment(user, kind, data, filename)
+        sent = await self.emulator.user_writes(user, text, peer_id=self.chats[chat] if chat else None,
+                                               attachments=[attachment])
+        return str(sent["conversation_message_id"])
+
+    def bot_files(self, user: int, chat: str | None = None) -> list[SentFile]:
+        uploads = {u.token: u for u in self.emulator.uploads}
+        found = []
+        for message in self.emulator.bot_messages(self.conversation(user, chat)):
+            for attachment in message.get("attachments") or []:
+                if attachment.get("type") == "photo":
+                    sizes = attachment["photo"].get("sizes") or [{}]
+                    upload = uploads.get(_token(str(sizes[-1].get("url", ""))))
+                    kind = "photo"
+                elif attachment.get("type") == "doc":
+                    upload = uploads.get(_token(str(attachment["doc"].get("url", ""))))
+                    kind = "document"
+                else:
+                    continue
+                if upload is not None:
+                    seen = self._seen(message)
+                    found.append(SentFile(kind=kind, name=upload.filename, data=upload.data, caption=seen.text,
+                                          buttons=seen.buttons, ref=seen.ref))
+        return found
+
     async def open_link(self, user: int, payload: str) -> None:
         await self.emulator.user_writes(user, "Начать", ref=payload, ref_source="link")
 
@@ -137,8 +191,9 @@ class VkDriver:
                 payload = action.get("payload")
                 text = payload if isinstance(payload, str) else json.dumps(payload or {})
                 buttons.append((action.get("label", ""), text, action.get("type") == "callback"))
+        kinds = tuple(_KIND_TITLES[a["type"]] for a in message.get("attachments") or [] if a.get("type") in _KIND_TITLES)
         return Seen(text=message.get("text", ""), ref=str(message["conversation_message_id"]), buttons=buttons,
-                    deleted=bool(message.get("deleted")), edited=bool(message.get("update_time")))
+                    deleted=bool(message.get("deleted")), edited=bool(message.get("update_time")), attachments=kinds)
 
     def bot_messages(self, user: int, chat: str | None = None) -> list[Seen]:
         return [self._seen(m) for m in self.emulator.bot_messages(self.conversation(user, chat))
@@ -192,6 +247,30 @@ class MaxDriver:
                                                attachments=[attachment])
         return str(sent["body"]["mid"])
 
+    async def write_with_file(self, user: int, text: str, chat: str | None = None, *, kind: str, data: bytes,
+                              filename: str) -> str:
+        attachment = self.emulator.user_attachment(kind, data, filename)
+        sent = await self.emulator.user_writes(user, text, chat_id=self.chats[chat] if chat else None,
+                                               attachments=[attachment])
+        return str(sent["body"]["mid"])
+
+    def bot_files(self, user: int, chat: str | None = None) -> list[SentFile]:
+        uploads = {u.token: u for u in self.emulator.uploads}
+        found = []
+        try:
+            messages = self.emulator.bot_messages(self.conversation(user, chat))
+        except (KeyError, ValueError):
+            return []
+        for message in messages:
+            for attachment in (message.get("body") or {}).get("attachments") or []:
+                kind = {"image": "photo", "file": "document"}.get(attachment.get("type", ""))
+                upload = uploads.get(str((attachment.get("payload") or {}).get("token", "")))
+                if kind is not None and upload is not None:
+                    seen = self._seen(message)
+                    found.append(SentFile(kind=kind, name=upload.filename, data=upload.data, caption=seen.text,
+                                          buttons=seen.buttons, ref=seen.ref))
+        return found
+
     async def open_link(self, user: int, payload: str) -> None:
         await self.emulator.user_starts_bot(user, payload)
 
@@ -224,8 +303,9 @@ class MaxDriver:
                 for button in row:
                     buttons.append((button.get("text", ""), str(button.get("payload", "")),
                                     button.get("type") == "callback"))
+        kinds = tuple(_KIND_TITLES[a["type"]] for a in body.get("attachments") or [] if a.get("type") in _KIND_TITLES)
         return Seen(text=body.get("text") or "", ref=str(body.get("mid")), buttons=buttons,
-                    deleted=bool(message.get("deleted")), edited=bool(message.get("edited")))
+                    deleted=bool(message.get("deleted")), edited=bool(message.get("edited")), attachments=kinds)
 
     def bot_messages(self, user: int, chat: str | None = None) -> list[Seen]:
         try:

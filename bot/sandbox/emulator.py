@@ -127,6 +127,7 @@ class VkEmulator:
         self._call_times: dict[str, deque[float]] = defaultdict(deque)
         self._wait_cursor: dict[int, int] = defaultdict(int)
         self._runner: web.AppRunner | None = None
+        self._user_files: dict[str, UploadedFile] = {}
 
     # --- lifecycle ----------------------------------------------------------------------
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -136,6 +137,7 @@ class VkEmulator:
         app.router.add_route("*", "/lp/{group_id}", self._handle_longpoll)
         app.router.add_post("/upload/{kind}", self._handle_upload)
         app.router.add_get(r"/doc{owner:\d+}_{doc_id:\d+}", self._handle_user_doc)
+        app.router.add_get("/_emulator/media/{token}", self._handle_media)
         app.router.add_get("/_emulator/messages", self._handle_control_messages)
         app.router.add_get("/_emulator/requests", self._handle_control_requests)
         app.router.add_post("/_emulator/{action}", self._handle_control)
@@ -254,6 +256,21 @@ class VkEmulator:
         return {"type": "doc", "doc": {"id": doc_id, "owner_id": user_id, "title": filename, "size": len(raw),
                                        "ext": ext, "date": int(time.time()), "type": 1,
                                        "url": f"{st.base_url}/doc{user_id}_{doc_id}?hash={upload.token}&dl=1"}}
+    def user_attachment(self, user_id: int, kind: str, data: bytes, filename: str) -> dict[str, Any]:
+        """A photo or document a person attaches (pass it to user_writes): VK's shape, its URL served here."""
+        token = secrets.token_hex(16)
+        upload = UploadedFile("photo" if kind == "photo" else "doc", filename, len(data),
+                              "image/png" if kind == "photo" else "application/octet-stream", data, token=token,
+                              saved=True)
+        self._user_files[token] = upload
+        url = f"{self._state.base_url}/_emulator/media/{token}"
+        number = self._state.next_object_id()
+        if kind == "photo":
+            size = {"type": "x", "url": url, "width": 640, "height": 480}
+            return {"type": "photo", "photo": {"id": number, "owner_id": user_id, "sizes": [size]}}
+        ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+        return {"type": "doc", "doc": {"id": number, "owner_id": user_id, "title": filename, "size": len(data),
+                                       "ext": ext, "url": url}}
 
     async def user_edits(self, user_id: int, peer_id: int, cmid: int, text: str) -> dict:
         message = self._state.find_message(peer_id, cmid=cmid)
@@ -505,6 +522,13 @@ class VkEmulator:
         if upload is None or request.query.get("hash") != upload.token:
             return web.Response(status=404, text="File not found")
         return web.Response(body=upload.data, content_type=upload.content_type or "application/octet-stream")
+    async def _handle_media(self, request: web.Request) -> web.Response:
+        """Files at their URLs: what people attached, and what the bot uploaded (to check it opens)."""
+        token = request.match_info["token"]
+        found = self._user_files.get(token) or next((u for u in self._state.uploads if u.token == token), None)
+        if found is None:
+            return web.Response(status=404, text="not found")
+        return web.Response(body=found.data, content_type=found.content_type or "application/octet-stream")
 
     # --- HTTP: control API (standalone sandbox) -----------------------------------------
     async def _handle_control(self, request: web.Request) -> web.Response:

@@ -472,7 +472,7 @@ def photos_save_messages_photo(st: EmulatorState, p: Params) -> Any:
     upload.saved = True
     width, height = _image_size(upload.data) or (0, 0)
     photo_id = st.next_object_id()
-    url = f"https://sun9-1.userapi.com/impg/{upload.token}.jpg"
+    url = f"{st.base_url}/_emulator/media/{upload.token}"  # like VK's userapi URL: the picture itself
     obj = {
         "id": photo_id,
         "owner_id": st.bot_id,
@@ -501,7 +501,7 @@ def docs_save(st: EmulatorState, p: Params) -> Any:
         "ext": ext,
         "date": int(time.time()),
         "type": 1,
-        "url": f"https://vk.com/doc{st.bot_id}_{doc_id}?hash={secrets.token_hex(9)}",
+        "url": f"{st.base_url}/_emulator/media/{upload.token}?dl=1",  # like VK's vk.com/doc… link
     }
     st.attachments[f"doc{st.bot_id}_{doc_id}"] = {"type": "doc", "doc": obj}
     return {"type": "doc", "doc": obj}

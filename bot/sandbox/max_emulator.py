@@ -98,6 +98,8 @@ class MaxEmulator(PeopleMixin):
         self._webhook = WebhookSender(self._state, retry_delays=webhook_retry_delays)
         self._state.on_update.append(self._webhook.hook)
         self._runner: web.AppRunner | None = None
+        self.user_files: dict[str, UploadedFile] = {}
+        """Files people attached to their messages (user_attachment), served at their URLs."""
 
     # --- lifecycle ----------------------------------------------------------------------
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:

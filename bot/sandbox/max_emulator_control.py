@@ -99,7 +99,7 @@ class _Control:
 
     async def media(self, request: web.Request) -> web.Response:
         token = request.match_info["token"]
-        upload = next((u for u in self.emu.uploads if u.token == token), None)
+        upload = next((u for u in self.emu.uploads if u.token == token), None) or self.emu.user_files.get(token)
         if upload is None:
             return _problem("no such upload", 404)
         return web.Response(body=upload.data, content_type=upload.content_type or "application/octet-stream")

@@ -27,6 +27,7 @@ LOCALE = "ru"
 
 class PeopleMixin:
     _state: MaxState
+    user_files: dict[str, UploadedFile]
 
     # --- world setup ----------------------------------------------------------------------
     def add_user(
@@ -159,6 +160,18 @@ class PeopleMixin:
         return {"type": "file", "payload": {"url": f"{st.base_url}/files/{token}", "token": token,
                                             "fileId": upload.object_id},
                 "filename": filename, "size": len(raw)}
+    def user_attachment(self, kind: str, data: bytes, filename: str) -> dict[str, Any]:
+        """A photo («photo») or document a person attaches (pass it to user_writes), as MAX shows it."""
+        st = self._state
+        token = secrets.token_urlsafe(24)
+        upload = UploadedFile("image" if kind == "photo" else "file", filename, len(data),
+                              "image/png" if kind == "photo" else "application/octet-stream", data, token=token,
+                              object_id=st.next_object_id())
+        self.user_files[token] = upload
+        url = f"{st.base_url}/_emulator/media/{token}"
+        if kind == "photo":
+            return {"type": "image", "payload": {"photo_id": upload.object_id, "token": token, "url": url}}
+        return {"type": "file", "payload": {"url": url, "token": token}, "filename": filename, "size": len(data)}
 
     async def user_edits(self, user_id: int, mid: str, text: str) -> dict:
         st = self._state

@@ -187,6 +187,8 @@ def _render(title: str, seen: Seen, *, before: Seen | None = None) -> str:
     """A new bot message, or (with `before`) the change of one sent earlier."""
     body = "\n    ".join(seen.text.splitlines())
     line = f"[{title}] 🤖 бот: {body}" if before is None else f"[{title}] 🤖 (карточка изменена: {body})"
+    if seen.attachments:
+        line += "\n    [вложение: " + ", ".join(seen.attachments) + "]"
     if seen.buttons:
         line += "\n    [кнопки: " + " | ".join(label for label, _, _ in seen.buttons) + "]"
     elif before is not None and before.buttons:

@@ -236,9 +236,12 @@ class SandboxWorld:
             await repos.memberships.add(who("teacher"), Role.TEACHER, maths, now)
             await repos.memberships.add(who("student"), Role.STUDENT, maths, now)
 
-    async def restart(self) -> None:
-        """Stop the bot gracefully (as on SIGTERM) and start it again over the same database."""
+    async def restart(self, while_down: Callable[[], None] | None = None) -> None:
+        """Stop the bot gracefully (as on SIGTERM) and start it again over the same database;
+        `while_down` runs in between (a test moves the clock past a moment the bot was to act at)."""
         await self._stop_bot()
+        if while_down is not None:
+            while_down()
         await self._start_bot()
 
     async def settle(self, handled_before: int, timeout: float = 10.0) -> None:

@@ -11,7 +11,7 @@ from vkbottle import VKAPIError
 from bot.config import VkConfig
 from bot.port.adapter import BadToken, Batch, NoUpdatesAccess, WebhookReply
 from bot.port.ids import Platform
-from bot.port.ratelimit import RateLimiter
+from bot.port.ratelimit import RateLimiter, default_bulk_cap
 from bot.vk.api import RetryPolicy, VkApi, VkNetworkError
 from bot.vk.callback import read_callback
 from bot.vk.gateway import VkGateway
@@ -31,7 +31,7 @@ class VkAdapter:
             config.resolved_token().get_secret_value(),
             api_url=config.api_url,
             api_version=config.api_version,
-            limiter=RateLimiter(config.rate_limit),
+            limiter=RateLimiter(config.rate_limit, bulk_cap=default_bulk_cap(config.rate_limit)),
             retry=RetryPolicy(attempts=config.retry_attempts, base_delay=config.retry_base_delay),
         )
         self._group_id = config.group_id

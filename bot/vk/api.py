@@ -18,7 +18,7 @@ import aiohttp
 from vkbottle import API
 from vkbottle.http import AiohttpClient
 
-from bot.port.ratelimit import NORMAL, RateLimiter
+from bot.port.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -70,14 +70,15 @@ class VkApi(API):
         self.retry = retry
 
     async def request(self, method: str, data: dict[str, Any], version: str | None = None, *,
-                      priority: int = NORMAL) -> dict[str, Any]:
+                      priority: int | None = None) -> dict[str, Any]:
         data = await self.validate_request(dict(data))
         if method == "messages.send" and not data.get("random_id"):
             data["random_id"] = new_random_id()  # VK never deduplicates random_id=0
         response = await self._call_with_retries(method, data, version, priority)
         return await self.validate_response(method, data, response)
 
-    async def _call_with_retries(self, method: str, data: dict[str, Any], version: str | None, priority: int) -> Any:
+    async def _call_with_retries(self, method: str, data: dict[str, Any], version: str | None,
+                                 priority: int | None) -> Any:
         attempt = 0
         while True:
             attempt += 1

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from typing import Any
+from collections import OrderedDict
+from datetime import datetime
+from typing import Any, Literal
 
 from vkbottle import VKAPIError
 
 from bot.port.effects import Buttons
 from bot.port.events import MessageRef
-from bot.port.gateway import BotRights, Capabilities, Gateway, GatewayError, Gender, MembersPage, Problem, Profile
+from bot.port.gateway import (
+    BotRights,
+    Capabilities,
+    Gateway,
+    GatewayError,
+    Gender,
+    MembersPage,
+    Problem,
+    Profile,
+)
 from bot.port.ids import ChatId, PersonId, Platform, person_id, raw_id
 from bot.port.ratelimit import URGENT
 from bot.vk.api import VkApi, VkNetworkError
 from bot.vk.errors import code_problem, gateway_error
 from bot.vk.translate import CHAT_PEER_BASE
+from bot.vk.uploads import VkFiles
 
 MESSAGE_LIMIT = 4096
 SNACKBAR_LIMIT = 90
@@ -23,6 +36,8 @@ LABEL_LIMIT = 40
 MEMBERS_PAGE = 200  # VK's default count is 20: without paging big chats look almost empty
 USERS_PER_CALL = 1000
 EXECUTE_CALLS = 25  # VK runs at most 25 API calls in one `execute`
+UPLOADS_KEPT = 200
+"""Attachments uploaded this run, by content: a broadcast uploads its picture once, not per chat."""
 _MARKUP = re.compile(r"\[(?:id|club|public|event)\d{1,12}\|([^\[\]]{0,200})\]", re.IGNORECASE)
 _PING = re.compile(r"(?<![\w@*])([@*])(?=[A-Za-z0-9_])")
 _PROFILE = re.compile(r"(?:https?://)?(?:www\.|m\.)?vk\.(?:com|ru)/id([1-9]\d{0,11})/?", re.IGNORECASE)
@@ -95,8 +110,10 @@ class VkGateway(Gateway):
         self._api = api
         self._group_id = group_id
         self._screen_name = screen_name
+        self._files = VkFiles(api, self._call)
+        self._uploaded: OrderedDict[tuple[str, str], str] = OrderedDict()
 
-    async def _call(self, method: str, params: dict[str, Any], *, priority: int = 1) -> Any:
+    async def _call(self, method: str, params: dict[str, Any], *, priority: int | None = None) -> Any:
         try:
             response = await self._api.request(method, params, priority=priority)
         except (VKAPIError, VkNetworkError) as error:
@@ -104,8 +121,14 @@ class VkGateway(Gateway):
         return response.get("response")
 
     async def send(self, to: str, text: str, *, buttons: Buttons | None, dedup: int) -> MessageRef | None:
+        return await self._send(to, text, buttons, dedup)
+
+    async def _send(self, to: str, text: str, buttons: Buttons | None, dedup: int,
+                    attachment: str | None = None) -> MessageRef | None:
         params: dict[str, Any] = {"peer_ids": str(_peer(to)), "message": defang(text)[:MESSAGE_LIMIT],
                                   "random_id": dedup}
+        if attachment is not None:
+            params["attachment"] = attachment
         if buttons is not None:
             params["keyboard"] = keyboard_json(buttons)
         result = await self._call("messages.send", params)
@@ -114,6 +137,31 @@ class VkGateway(Gateway):
             raise code_problem(int(first["error"].get("code", 0)))
         cmid = first.get("conversation_message_id")
         return str(cmid) if cmid else None
+
+    async def send_file(self, to: str, kind: Literal["photo", "document"], data: bytes, *, filename: str,
+                        caption: str, buttons: Buttons | None, dedup: int) -> MessageRef | None:
+        """Uploaded once per content and reused (VK lets the community attach its uploads anywhere);
+        if VK refuses a reused one, it is uploaded again for this conversation."""
+        key = (kind, hashlib.sha256(data).hexdigest())
+        attachment = self._uploaded.get(key)
+        if attachment is not None:
+            try:
+                return await self._send(to, caption, buttons, dedup, attachment)
+            except GatewayError as error:
+                if error.problem is not Problem.REJECTED:
+                    raise
+                self._uploaded.pop(key, None)
+        attachment = await self._files.upload(kind, _peer(to), data, filename)
+        self._uploaded[key] = attachment
+        while len(self._uploaded) > UPLOADS_KEPT:
+            self._uploaded.popitem(last=False)
+        return await self._send(to, caption, buttons, dedup, attachment)
+
+    def may_have_sent(self, dedup: int, since: datetime) -> None:
+        """Nothing to do: VK drops a repeated random_id by itself."""
+
+    async def download(self, url: str, *, limit: int) -> bytes:
+        return await self._files.download(url, limit)
 
     async def edit(self, where: str, message: MessageRef, text: str, *, buttons: Buttons | None) -> None:
         params: dict[str, Any] = {"peer_id": _peer(where), "conversation_message_id": int(message),

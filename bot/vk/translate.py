@@ -213,9 +213,21 @@ def _attachments(raw: Any) -> tuple[list[Attachment], bool]:
         kind = item["type"]
         found_body = item.get(kind)
         body: dict[str, Any] = found_body if isinstance(found_body, dict) else {}
+        url = body.get("url") or (_largest(body.get("sizes")) if kind == "photo" else "")
         found.append(Attachment(kind=_ATTACHMENT_KINDS.get(kind, "other"), name=str(body.get("title") or "")[:200],
-                                url=str(body.get("url") or "")[:2000], size=_int(body.get("size")) or 0))
+                                url=str(url or "")[:2000], size=_int(body.get("size")) or 0))
     return found, unreadable
+
+
+def _largest(sizes: Any) -> str:
+    """A photo's URL at its largest size (VK gives a list of sizes, no URL of the photo itself)."""
+    best, area = "", -1
+    for size in sizes if isinstance(sizes, list) else []:
+        if isinstance(size, dict) and isinstance(size.get("url"), str):
+            found = (_int(size.get("width")) or 0) * (_int(size.get("height")) or 0)
+            if found > area:
+                best, area = size["url"], found
+    return best
 
 
 def _press(obj: dict[str, Any]) -> ButtonPress | None:

@@ -191,14 +191,14 @@ async def test_appeal_card_lifts_the_warning(school: SandboxWorld) -> None:
     outcome = await school.emulator.wait_for_bot_message(PARENT, predicate=lambda m: "рассмотрел" in m["text"], timeout=5)
     assert "снято" in outcome["text"]
     assert await repo(school).active_warnings(vk(PARENT), school.app.services.now()) == []
-    # a second press (or a forged one) changes nothing; its answer is waited for, not timed
+    # a second press (or a forged one) changes nothing
     answered = len(school.emulator.event_answers)
     await school.emulator.press_button(ADMIN, school.chat_peers["staff"], card["conversation_message_id"],
                                        button["payload"])
-    for _ in range(250):
+    for _ in range(200):  # wait for the answer to this press, however busy the machine is
         if len(school.emulator.event_answers) > answered:
             break
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(0.05)
     assert "уже рассмотрено" in str(school.emulator.event_answers[-1])
 
 
