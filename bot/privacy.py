@@ -162,7 +162,8 @@ ACTOR_COLUMNS = frozenset({"granted_by", "decided_by", "assigned_by", "verified_
 # rows go after DELIVERY_RECORDS_DAYS and the texts on handling (the «inbox», «outbox» entries).
 DELIVERY_COLUMNS = frozenset({"lane"})
 # Columns ending in _id that never name a person.
-_NOT_PERSON_COLUMNS = frozenset({"id", "chat_id", "event_id", "warning_id", "request_id", "press_id"})
+_NOT_PERSON_COLUMNS = frozenset({"id", "chat_id", "event_id", "warning_id", "request_id", "press_id", "file_id",
+                                 "announcement_id"})
 _NOT_DATA = frozenset({"schema_migrations", "sqlite_sequence", "sqlite_stat1"})
 PEOPLE_TABLE = "people"
 

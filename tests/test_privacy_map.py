@@ -16,7 +16,7 @@ from storage.db import Database
 from storage.personal_data import PersonalDataRepo
 
 NO_PERSON_DATA = {"schema_migrations", "sqlite_sequence", "poll_state", "chat_notices", "known_chats", "backups",
-                  "destruction_log"}
+                  "destruction_log", "announcement_chats", "chat_activity", "outgoing_files", "digests"}
 """Tables known to hold nobody's id (chat ids, positions, titles)."""
 
 
@@ -45,7 +45,7 @@ async def test_what_is_shown_has_a_title_and_delivery_records_are_not_shown(db: 
 
 def test_a_new_table_with_a_persons_id_is_caught() -> None:
     """What the test above would say about a feature that forgot its entry."""
-    schema = {"stats_daily": ["day", "person_id", "messages"], "announcements": ["id", "author_id", "text"],
+    schema = {"stats_daily": ["day", "person_id", "messages"], "newsletters": ["id", "author_id", "text"],
               "chats": ["chat_id", "bound_by", "new_owner_id"]}
-    assert unclassified(schema) == {"stats_daily": ["person_id"], "announcements": ["author_id"],
+    assert unclassified(schema) == {"stats_daily": ["person_id"], "newsletters": ["author_id"],
                                     "chats": ["new_owner_id"]}

@@ -45,6 +45,13 @@ _REASONS_RU: dict[str, str] = {
     "offering or asking for access to an account": "предлагают или просят доступ к аккаунту",
     "asking for someone's code or password": "просят чужой код или пароль",
     "asking for someone's password": "просят чужой пароль",
+    "asking for someone's code": "просят чужой код",
+    "asking for access to an account": "просят доступ к аккаунту",
+    "asking the chat for someone's contact data": "просят в чате чужие контакты",
+    "passport number": "номер паспорта",
+    "personal ИНН": "ИНН человека",
+    "driving licence number": "номер водительского удостоверения",
+    "posted login and password": "логин и пароль",
 }
 _PEJORATIVE = re.compile(r"^pejorative «(?P<word>[^»]*)» about a person$")
 

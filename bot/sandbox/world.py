@@ -258,6 +258,17 @@ class SandboxWorld:
                     return
             await asyncio.sleep(0.02)
 
+    async def quiesce(self, timeout: float = 10.0) -> None:
+        """Wait until nothing is being handled or owed, for a moment (no new event is expected)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            if await self._quiet():
+                await asyncio.sleep(0.2)
+                if await self._quiet():
+                    return
+            await asyncio.sleep(0.02)
+
     async def _quiet(self) -> bool:
         """Nothing being handled and nothing owed that is due now."""
         assert self.app is not None and self.app.inbox_worker is not None and self.app.outbox_worker is not None

@@ -26,7 +26,7 @@ async def school(request: pytest.FixtureRequest) -> AsyncIterator[SandboxWorld]:
                               ("5a-students", "5А ученики"), ("management", "руководство")):
             await people.write(ADMIN, f"/привязать {binding}", chat)
             await people.next_bot_message(ADMIN, chat, predicate=lambda m: "Готово" in m.text)
-        await world.settle(world.handled)
+        await world.quiesce()
         BOUND[id(world)] = {chat: len(people.bot_messages(0, chat)) for chat in CHATS}
         yield world
     finally:
@@ -74,7 +74,7 @@ async def test_a_complaint_about_a_teacher_goes_to_the_management_chat_and_only_
     assert "Ваше имя видят только администраторы" in thanks.text
     notice = await people.next_bot_message(CLASSTEACHER, predicate=lambda m: "пожаловались" in m.text)
     assert "Ольга" not in notice.text  # the class teacher learns of it, never who complained
-    await school.settle(school.handled)
+    await school.quiesce()
     assert people.is_deleted("5a-parents", command)  # the chat never sees who complained
     # The accused teacher sits in the staff room and the parents' chat: nothing reaches them.
     assert not [t for t in everything_seen_by(school, TEACHER) if "Жалоб" in t or "жалоб" in t]
@@ -113,7 +113,7 @@ async def test_every_answer_to_the_complainant_goes_by_dm_and_the_command_is_alw
     again = await people.write(TEACHER, "/жалоба", "5a-students", reply_to=rude)
     assert "уже пожаловались" in (await people.next_bot_message(
         TEACHER, predicate=lambda m: "уже пожаловались" in m.text)).text
-    await school.settle(school.handled)
+    await school.quiesce()
     for chat, ref in (("5a-parents", lonely), ("5a-parents", self_report), ("5a-students", first),
                       ("5a-students", again)):
         assert people.is_deleted(chat, ref), (chat, ref)
@@ -192,7 +192,7 @@ async def test_an_appeal_shows_the_explanation_and_a_kept_warning_cannot_be_appe
     assert "Ольга Иванова" in card.text and "Фрагмент:" in card.text
     answer = await people.press(ADMIN, "staff", card, card.button("Оставить"))
     assert "оставлено" in answer
-    await school.settle(school.handled)
+    await school.quiesce()
     edited = next(m for m in people.bot_messages(ADMIN, "staff") if m.ref == card.ref)  # the card itself changed
     assert "Решение: предупреждение оставлено — Анна Смирнова" in edited.text and not edited.buttons
     told = await people.next_bot_message(PARENT, predicate=lambda m: "рассмотрел" in m.text)

@@ -31,7 +31,7 @@ async def test_invitations_understand_russian_and_refuse_what_they_do_not(world:
     unbound = await say(people, ADMIN, "/пригласить ученик 7Б физика", "staff")
     assert "Не привязан 7Б физика" in unbound.text and "/привязать" in unbound.text
     listed = await say(people, ADMIN, "/ссылки", "staff")
-    assert "действует до 05.12, 11:00" in listed.text
+    assert "до 05.12, 11:00 (через" in listed.text
 
 
 async def test_the_whole_school_list_is_a_summary_and_names_strangers(world: SandboxWorld) -> None:
@@ -40,10 +40,10 @@ async def test_the_whole_school_list_is_a_summary_and_names_strangers(world: San
     await people.add("5a-parents", STRANGER, by=CLASSTEACHER)
     await people.next_bot_message(ADMIN, "staff", predicate=lambda m: "без одобренной" in m.text)
     listed = await say(people, ADMIN, "/участники", "staff")
-    assert "Участники: вся школа — 3 чел. в 1 группе" in listed.text
+    assert "Участники: вся школа — 5 чел. в 4 группах" in listed.text  # staff, management, 5А, 5А математика
     assert "• 5А: ученики — 1, родители — 1; кл. руководитель Елена Соколова" in listed.text
     strangers = next(line for line in listed.text.splitlines() if line.startswith("В чате «чат родителей 5А»"))
-    assert "Игорь Незнакомов" in strangers and "в 1 группе" in listed.text
+    assert "Игорь Незнакомов" in strangers and "• 5А математика: ученики — 1, учителя — 1" in listed.text
     await people.write(CLASSTEACHER, "/участники 5А")
     one = await people.next_bot_message(CLASSTEACHER, None, predicate=lambda m: m.text.startswith("Участники: 5А"))
     assert "ученик" in one.text and "Игорь Незнакомов" in one.text
