@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bot.commands.spec import CommandSpec, HelpLine
 from bot.commands.table import COMMANDS
 from bot.people import Person
 from bot.places import Place
 from bot.port.effects import Button, Buttons
+from bot.port.ids import SYSTEM
+from bot.roles import Role
 
 HELP_BUTTON = "Помощь"
 REGISTRY_BUTTON = "Реестр сервисов"
@@ -39,6 +43,19 @@ def commands_elsewhere(person: Person, place: Place) -> list[tuple[CommandSpec, 
     return shown
 
 
+@lru_cache(maxsize=256)
+def _command_lines(roles: frozenset[Role], place: Place) -> tuple[str, ...]:
+    """The command part of /помощь: the same for everyone with these roles in this kind of place, so it
+    is built once (the table is fixed for the process's life)."""
+    person = Person(id=SYSTEM, roles=roles)
+    lines = [f"• {line.usage} — {line.text}" for _, line in commands_here(person, place)]
+    elsewhere = commands_elsewhere(person, place)
+    if elsewhere:
+        lines += ["", _ELSEWHERE_TITLE.get(place, "В других местах:")]
+        lines += [f"• {line.usage} — {line.text}" for _, line in elsewhere]
+    return tuple(lines)
+
+
 def help_text(person: Person, *, school_name: str, place: Place) -> str:
     name = person.first_name
     greeting = f"Здравствуйте{', ' + name if name else ''}!"
@@ -49,11 +66,7 @@ def help_text(person: Person, *, school_name: str, place: Place) -> str:
         "",
         "Команды:",
     ]
-    lines += [f"• {line.usage} — {line.text}" for _, line in commands_here(person, place)]
-    elsewhere = commands_elsewhere(person, place)
-    if elsewhere:
-        lines += ["", _ELSEWHERE_TITLE.get(place, "В других местах:")]
-        lines += [f"• {line.usage} — {line.text}" for _, line in elsewhere]
+    lines += _command_lines(person.roles, place)
     if not person.roles:
         lines += ["", "Чтобы получить роль, присоединитесь по ссылке-приглашению от классного руководителя "
                       "или администратора."]
