@@ -76,7 +76,7 @@ def parse_days(args: str) -> int:
     text = args.strip()
     if not text:
         return DEFAULT_DAYS
-    if not text.isdigit() or not 1 <= int(text) <= MAX_DAYS:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_DAYS:
         raise BadCommand("bad days", text=USAGE)
     return int(text)
 

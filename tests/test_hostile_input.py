@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -214,3 +215,14 @@ def test_max_a_message_with_a_broken_part_is_still_a_message(where: tuple[str, s
     found = max_translate(update, raw, me=ME, directory=Directory())
     assert found is not None, f"a broken {where} lost the message"
     survives_the_inbox(found)
+
+
+@pytest.mark.parametrize("args", ["²", "1²", "٣", "³⁄₄", "①", "12²"])
+def test_digits_that_are_not_ascii_are_refused_or_read_never_a_crash(args: str) -> None:
+    """str.isdigit() is true for «²», which int() cannot read: every parser must answer politely."""
+    refs = UserRefContext(platform=Platform.VK, mentions=(), reply_author=None, profile_link=lambda _: None)
+    for spec in COMMANDS:
+        try:
+            spec.parse(CommandInput(args=args, raw_args=args, refs=refs))
+        except BotError as refusal:
+            assert refusal.text.strip()

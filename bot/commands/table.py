@@ -228,7 +228,7 @@ ANNOUNCEMENT_NUMBER = "Укажите номер объявления, напр�
 
 def _announcement_number(given: CommandInput) -> int:
     number = given.args.lstrip("№#").strip()
-    if not number.isdigit() or not 0 < int(number) < 2**53:
+    if not (number.isascii() and number.isdigit()) or not 0 < int(number) < 2**53:
         raise BadCommand("bad number", text=ANNOUNCEMENT_NUMBER)
     return int(number)
 

@@ -103,7 +103,7 @@ class AuditQuery:
 
 
 def parse_page(word: str) -> int:
-    if not word.isdigit() or not 1 <= int(word) <= 10_000:
+    if not (word.isascii() and word.isdigit()) or not 1 <= int(word) <= 10_000:
         raise BadCommand("bad page", text=USAGE)
     return int(word)
 

@@ -203,5 +203,5 @@ def _fit_lines(lines: list[str]) -> str:
 
 def _group_order(title: str) -> tuple[int, str]:
     """Staff groups first, then classes by grade (5А before 10А)."""
-    digits = "".join(ch for ch in title.split(" ")[0] if ch.isdigit())
+    digits = "".join(ch for ch in title.split(" ")[0] if "0" <= ch <= "9")
     return (int(digits) if digits else 0, title)

@@ -15,7 +15,7 @@ def luhn_valid(digits: str) -> bool:
 
 def snils_valid(digits: str) -> bool:
     """СНИЛС: 9 digits weighted 9..1, control = sum mod 101 (100 → 00)."""
-    if len(digits) != 11 or not digits.isdigit():
+    if len(digits) != 11 or not (digits.isascii() and digits.isdigit()):
         return False
     body, control = digits[:9], int(digits[9:])
     if int(body) <= 1001998:  # numbers up to 001-001-998 carry no check digits
@@ -39,12 +39,12 @@ def _inn_digit(digits: str, weights: tuple[int, ...]) -> int:
 
 def inn_person_valid(digits: str) -> bool:
     """12-digit ИНН of a person: two check digits."""
-    if len(digits) != 12 or not digits.isdigit():
+    if len(digits) != 12 or not (digits.isascii() and digits.isdigit()):
         return False
     return _inn_digit(digits, _INN_W11) == int(digits[10]) and _inn_digit(digits, _INN_W12) == int(digits[11])
 
 
 def inn_org_valid(digits: str) -> bool:
-    if len(digits) != 10 or not digits.isdigit():
+    if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):
         return False
     return _inn_digit(digits, _INN_W10) == int(digits[9])
