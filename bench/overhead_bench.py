@@ -83,6 +83,9 @@ class Process:
                 self.proc.kill()
 
 
+INTAKE_WAVE = 500
+
+
 async def until(check: Callable[[], bool], timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not check():
@@ -121,6 +124,7 @@ class Bench:
         self.scale = 0.25 if quick else 1.0
         self.rows: dict[str, dict[str, str]] = {}
         self.numbers: dict[str, dict[str, float]] = {}
+        self.notes: list[str] = []
 
     def n(self, full: int) -> int:
         return max(10, int(full * self.scale))
@@ -267,10 +271,19 @@ class Bench:
                 count = self.n(2000)
                 before = _handled(db)
                 started = time.monotonic()
-                await self.chat_texts(emulator, chat, [CHAT_TEXTS[i % len(CHAT_TEXTS)] for i in range(count)])
-                await until(lambda db=db, before=before, count=count: _handled(db) - before >= count, 600,
-                            f"{mode} intake")
-                self.numbers.setdefault("schoolbot", {})[f"intake_{mode}"] = count / (time.monotonic() - started)
+                # In waves of INTAKE_WAVE: the emulator, like VK, keeps a long-poll history of 1,000 events, and
+                # a burst beyond it while the bot stores the previous answer is lost («failed: 1»), not slow.
+                try:
+                    for first in range(0, count, INTAKE_WAVE):
+                        wave = [CHAT_TEXTS[i % len(CHAT_TEXTS)] for i in range(first, min(count, first + INTAKE_WAVE))]
+                        await self.chat_texts(emulator, chat, wave)
+                        sent = first + len(wave)
+                        await until(lambda db=db, before=before, sent=sent: _handled(db) - before >= sent, 180,
+                                    f"{mode} intake")
+                except TimeoutError:  # reported as what was handled in the time, with the shortfall
+                    self.notes.append(f"{mode} intake: {_handled(db) - before} of {count} handled")
+                done = _handled(db) - before
+                self.numbers.setdefault("schoolbot", {})[f"intake_{mode}"] = done / (time.monotonic() - started)
             finally:
                 await bot.stop()
                 await emulator.stop()
@@ -311,6 +324,7 @@ class Bench:
             row("chat messages handled per second, webhook (Callback API)", "intake_webhook", "/s", "{:.0f}",
                 ratio=False),
         ]
+        lines += ["", *(f"Note: {note}." for note in self.notes)] if self.notes else []
         return "\n".join(lines) + "\n"
 
 
