@@ -89,17 +89,20 @@ def spelled_possible(bits: int, twice: int, text: str | None = None, bits_of: di
             return True
         previous = b
     return False
+
+
 _CACHE_LIMIT = 50_000  # words a school writes in a year fit; memory stays bounded
 _cache: dict[str, int] = {}
 
 
+# A word's hints and the bit each sets.
+_WORD_HINTS = ((REQUEST_HINT_RE, REQUEST), (REQUEST_VERB_HINT_RE, REQUEST_VERB), (ADDRESS_HINT_RE, ADDRESS),
+               (ACCESS_HINT_RE, ACCESS), (LATIN_HINT_RE, LATIN), (NUMBER_WORD_RE, NUMBER_WORD), (ID_WORDS_RE, ID_WORD))
+
+
 # One search that fails on most words before the separate ones run.
 _ANY_HINT_RE = re.compile(
-    "|".join(
-        f"(?:{r.pattern})"
-        for r in (_DIGIT_RE, REQUEST_HINT_RE, REQUEST_VERB_HINT_RE, ADDRESS_HINT_RE, ACCESS_HINT_RE, LATIN_HINT_RE,
-                  NUMBER_WORD_RE, ID_WORDS_RE, _SEPARATOR_RE)
-    )
+    "|".join(f"(?:{r.pattern})" for r in (_DIGIT_RE, *(hint for hint, _ in _WORD_HINTS), _SEPARATOR_RE))
 )
 
 
@@ -116,20 +119,9 @@ def word_bits(word: str) -> int:
             bits |= DIGIT_TAIL
         if _DIGIT_HEAD_RE.search(word):
             bits |= DIGIT_HEAD
-    if REQUEST_HINT_RE.search(word):
-        bits |= REQUEST
-    if REQUEST_VERB_HINT_RE.search(word):
-        bits |= REQUEST_VERB
-    if ADDRESS_HINT_RE.search(word):
-        bits |= ADDRESS
-    if ACCESS_HINT_RE.search(word):
-        bits |= ACCESS
-    if LATIN_HINT_RE.search(word):
-        bits |= LATIN
-    if NUMBER_WORD_RE.search(word):
-        bits |= NUMBER_WORD
-    if ID_WORDS_RE.search(word):
-        bits |= ID_WORD
+    for hint, bit in _WORD_HINTS:
+        if hint.search(word):
+            bits |= bit
     return bits
 
 

@@ -16,6 +16,8 @@ from typing import Any
 
 import aiohttp
 
+from bot.sandbox.delivery_log import DeliveryLog
+
 RETRY_DELAYS = (0.05, 0.2, 0.5)
 
 
@@ -35,16 +37,14 @@ class CallbackDelivery:
     delivered: bool = False
 
 
-class CallbackSender:
+class CallbackSender(DeliveryLog[CallbackDelivery]):
     def __init__(self, group_id: int, *, retry_delays: tuple[float, ...] = RETRY_DELAYS) -> None:
         self._group_id = group_id
-        self.retry_delays = retry_delays
+        super().__init__(retry_delays)
         self.server: CallbackServer | None = None
-        self.deliveries: list[CallbackDelivery] = []
         self._queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._session: aiohttp.ClientSession | None = None
-        self._changed = asyncio.Event()
 
     def hook(self, update: dict[str, Any]) -> None:
         """Called for every event; queued while a confirmed callback server is set."""
@@ -63,17 +63,6 @@ class CallbackSender:
 
     def remove_server(self) -> None:
         self.server = None
-
-    async def wait_for(self, count: int, timeout: float) -> list[CallbackDelivery]:
-        """Until `count` deliveries have finished (delivered or given up)."""
-        async with asyncio.timeout(timeout):
-            while sum(1 for d in self.deliveries if d.delivered or self._given_up(d)) < count:
-                changed = self._changed
-                await changed.wait()
-        return list(self.deliveries)
-
-    def _given_up(self, delivery: CallbackDelivery) -> bool:
-        return len(delivery.attempts) > len(self.retry_delays)
 
     def _ensure_started(self) -> aiohttp.ClientSession:
         if self._session is None:
@@ -107,10 +96,6 @@ class CallbackSender:
             self._notify()
             if delivery.delivered:
                 return
-
-    def _notify(self) -> None:
-        self._changed.set()
-        self._changed = asyncio.Event()
 
     async def stop(self) -> None:
         if self._task is not None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.sandbox.delivery_log import DeliveryLog
 from bot.sandbox.max_emulator_state import MaxState, Subscription
 
 SECRET_HEADER = "X-Max-Bot-Api-Secret"
@@ -29,18 +30,16 @@ class WebhookDelivery:
     delivered: bool = False
 
 
-class WebhookSender:
+class WebhookSender(DeliveryLog[WebhookDelivery]):
     def __init__(
         self, state: MaxState, *, retry_delays: tuple[float, ...] = RETRY_DELAYS, timeout: float = 10.0
     ) -> None:
         self._state = state
-        self.retry_delays = retry_delays
+        super().__init__(retry_delays)
         self.timeout = timeout
-        self.deliveries: list[WebhookDelivery] = []
         self._queue: asyncio.Queue[tuple[Subscription, dict[str, Any]]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._session: aiohttp.ClientSession | None = None
-        self._changed = asyncio.Event()
 
     def hook(self, update: dict[str, Any]) -> None:
         """Called for every update the bot gets; queues it while a subscription exists."""
@@ -65,17 +64,6 @@ class WebhookSender:
             await self._session.close()
             self._session = None
 
-    async def wait_for(self, count: int, timeout: float) -> list[WebhookDelivery]:
-        """Until `count` deliveries have finished (delivered or given up)."""
-        async with asyncio.timeout(timeout):
-            while sum(1 for d in self.deliveries if d.delivered or self._given_up(d)) < count:
-                changed = self._changed
-                await changed.wait()
-        return list(self.deliveries)
-
-    def _given_up(self, delivery: WebhookDelivery) -> bool:
-        return len(delivery.attempts) > len(self.retry_delays)
-
     async def _run(self) -> None:
         while True:
             sub, update = await self._queue.get()
@@ -99,7 +87,3 @@ class WebhookSender:
             self._notify()
             if delivery.delivered:
                 return
-
-    def _notify(self) -> None:
-        self._changed.set()
-        self._changed = asyncio.Event()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -34,9 +36,10 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(params=["vk", "max"])
-async def world(request: pytest.FixtureRequest) -> AsyncIterator[SandboxWorld]:
-    world = SandboxWorld(platforms=[request.param], clock=Clock())
+@asynccontextmanager
+async def school_world(platform: str, **options: Any) -> AsyncIterator[SandboxWorld]:
+    """The sandbox school on one messenger, with a newcomer the bot does not know yet."""
+    world = SandboxWorld(platforms=[platform], **options)
     await world.start()
     for emulator in (world.vk, world.max):
         if emulator is not None:
@@ -45,6 +48,12 @@ async def world(request: pytest.FixtureRequest) -> AsyncIterator[SandboxWorld]:
         yield world
     finally:
         await world.stop()
+
+
+@pytest.fixture(params=["vk", "max"])
+async def world(request: pytest.FixtureRequest) -> AsyncIterator[SandboxWorld]:
+    async with school_world(request.param, clock=Clock()) as started:
+        yield started
 
 
 async def say(people: Driver, user: int, text: str, chat: str | None = None) -> Seen:

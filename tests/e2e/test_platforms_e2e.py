@@ -11,8 +11,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.port.ids import Platform
-from bot.sandbox.drivers import Driver, Seen
 from bot.sandbox.world import SandboxWorld
+from tests.e2e.school import say, school_world
 
 ADMIN, TEACHER, PARENT, STUDENT, STRANGER = 1001, 1002, 1003, 1004, 1005
 NEWCOMER = 1010
@@ -24,21 +24,8 @@ CHAT_LINK = re.compile(r"https://\S+")
 
 @pytest.fixture(params=["vk", "max"])
 async def world(request: pytest.FixtureRequest) -> AsyncIterator[SandboxWorld]:
-    world = SandboxWorld(platforms=[request.param], settings_overrides={"invites": {"remove_strangers": True}})
-    await world.start()
-    for emulator in (world.vk, world.max):
-        if emulator is not None:
-            emulator.add_user(NEWCOMER, "Светлана", "Орлова")
-    try:
-        yield world
-    finally:
-        await world.stop()
-
-
-async def say(people: Driver, user: int, text: str, chat: str | None = None) -> Seen:
-    """`user` writes; returns the bot's next message there."""
-    await people.write(user, text, chat)
-    return await people.next_bot_message(user, chat, predicate=lambda m: bool(m.text))
+    async with school_world(request.param, settings_overrides={"invites": {"remove_strangers": True}}) as started:
+        yield started
 
 
 async def test_the_school_path_on_each_messenger(world: SandboxWorld) -> None:
