@@ -1,8 +1,7 @@
 """The numbers behind /статистика and the weekly digest: aggregates over what the bot recorded.
 
-Only counts leave this module. Class lists come from the roster (another feature): `roster_sizes`
-is the one place that reads them, and a database without the `roster_pupils` table — or a class
-without rows in it — means «список не загружен».
+Only counts leave this module. Class lists (`class_lists`, loaded with /список): `roster_sizes` is the
+one place that reads them here, and a class without rows there means «список не загружен».
 """
 
 from __future__ import annotations
@@ -16,9 +15,6 @@ from bot.director.stats import ChatStats, ClassCoverage, Period, SchoolStats, co
 from bot.roles import Role
 from storage.db import Database
 from storage.times import iso
-
-ROSTER_TABLE = "roster_pupils"
-_ROSTER_LEFT_COLUMNS = ("ended", "left_at", "removed_at")  # a pupil no longer on the list, if the table says so
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,17 +50,8 @@ class StatsRepo:
         self._db = db
 
     async def roster_sizes(self) -> dict[str, int]:
-        """Pupils on each class list; empty when the school has no lists (or the feature is absent)."""
-        table = await self._db.fetch_one("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?",
-                                         (ROSTER_TABLE,))
-        if table is None:
-            return {}
-        columns = {row["name"] for row in await self._db.fetch_all(f"PRAGMA table_info({ROSTER_TABLE})")}
-        if "class_label" not in columns:
-            return {}
-        where = " AND ".join(f"{c} IS NULL" for c in _ROSTER_LEFT_COLUMNS if c in columns) or "1"
-        rows = await self._db.fetch_all(
-            f"SELECT class_label, COUNT(*) AS n FROM {ROSTER_TABLE} WHERE {where} GROUP BY class_label")
+        """Pupils on each class list; empty when the school has loaded no lists."""
+        rows = await self._db.fetch_all("SELECT class_label, COUNT(*) AS n FROM class_lists GROUP BY class_label")
         return {str(r["class_label"]): int(r["n"]) for r in rows if r["class_label"]}
 
     async def gather(self, window: Window, chats: Sequence[ChatRef], *, scope: str | None = None,

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.chats import ChatBinding, ChatPurpose
+from bot.classlist.model import NewPupil
 from bot.director.chart import chart_data, render, render_chart_data
 from bot.director.digest import digest_period, latest_due
 from bot.director.stats import (
@@ -26,7 +27,7 @@ from bot.director.stats import (
     stats_text,
 )
 from bot.errors import BadCommand
-from bot.membership.groups import Group, SchoolClass
+from bot.membership.groups import Group, SchoolClass, parse_class
 from bot.port.ids import SYSTEM, ChatId, PersonId
 from bot.roles import Role
 from bot.services import Repos
@@ -71,12 +72,9 @@ async def seed(db: Database) -> Repos:
     for chat, purpose, label in ((STAFF, ChatPurpose.STAFF, None), (PAR5, ChatPurpose.CLASS_PARENTS, "5А"),
                                  (STU5, ChatPurpose.CLASS_STUDENTS, "5А"), (PAR6, ChatPurpose.CLASS_PARENTS, "6Б")):
         await repos.chats.bind(chat, ChatBinding(purpose=purpose, class_label=label), SYSTEM, then)
-    # The class lists another feature keeps: 5А has four pupils (and one who left), 7В two.
-    await db.execute("CREATE TABLE roster_pupils (id INTEGER PRIMARY KEY, class_label TEXT, full_name TEXT, "
-                     "left_at TEXT)")
-    for label, left in (("5А", None), ("5А", None), ("5А", None), ("5А", None), ("5А", "2026-10-01"), ("7В", None),
-                        ("7В", None)):
-        await db.execute("INSERT INTO roster_pupils (class_label, full_name, left_at) VALUES (?, 'x', ?)", (label, left))
+    # The class lists (/список): 5А has four pupils, 7В two.
+    await repos.classlists.add([NewPupil(school_class=parse_class(label), surname=f"Фамилия{i}", name="Имя")
+                                for i, label in enumerate(("5А", "5А", "5А", "5А", "7В", "7В"))], then)
     # Activity: days are the school's dates.
     for person, chat, days_ago, times in ((P1, PAR5, 0, 3), (P1, PAR5, 10, 2), (P1, PAR5, 40, 4), (S1, STU5, 6, 1),
                                           (S1, STU5, 7, 1), (CT, STAFF, 0, 1)):
@@ -190,9 +188,9 @@ async def test_a_class_teacher_sees_their_class_only(db: Database) -> None:
     assert stats_text(stats).startswith("Статистика класса 5А за неделю")
 
 
-async def test_without_the_roster_table_every_class_says_the_list_is_not_loaded(db: Database) -> None:
+async def test_without_class_lists_every_class_says_the_list_is_not_loaded(db: Database) -> None:
     repos = await seed(db)
-    await db.execute("DROP TABLE roster_pupils")
+    await db.execute("DELETE FROM class_lists")
     assert await StatsRepo(db).roster_sizes() == {}
     stats = await repos.stats.gather(window(), CHATS)
     assert [(c.label, c.on_list) for c in stats.classes] == [("5А", None), ("6Б", None)]
