@@ -105,8 +105,7 @@ async def _record(database: Path, info: CopyInfo, now: datetime) -> str:
     except (sqlite3.Error, OSError) as error:
         return type(error).__name__
     try:
-        row = await db.fetch_one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'backups'")
-        if row is None:
+        if not await db.has_table("backups"):
             return "база ещё не обновлена до версии с журналом копий — запустите бота"
         await BackupLog(db).record(info, "manual", now)
         return ""

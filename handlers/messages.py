@@ -9,7 +9,7 @@ from bot.commands.parse import Command, fold
 from bot.commands.spec import CommandInput, CommandSpec, admit
 from bot.commands.table import command_named, command_of_phrase
 from bot.complaints import is_complaint_word
-from bot.flows import help, joining, moderation, reports
+from bot.flows import activity, help, joining, moderation, reports
 from bot.flows.context import Context
 from bot.help import HACKED_BUTTON
 from bot.intents import Intent, Understood, classify
@@ -25,7 +25,7 @@ FORWARDED_WITHOUT_WORDS = ("Вы переслали мне сообщение. �
 
 
 async def on_message(ctx: Context, message: MessageIn) -> None:
-    count_activity(ctx, message)
+    activity.count(ctx, message)
     if message.edited:  # an edit is only checked again, never re-run as a command
         await moderation.moderate(ctx, message)
         return
@@ -59,16 +59,6 @@ def _two_word_name(command: Command | None) -> Command | None:
     raw_rest = command.raw_args.lstrip()[len(first):]
     return Command(name=joined, args=rest.strip(), raw_args=raw_rest,
                    args_offset=command.args_offset + len(command.raw_args) - len(raw_rest))
-
-
-def count_activity(ctx: Context, message: MessageIn) -> None:
-    """Statistics count who wrote in a bound chat on which day (commands too), never what (3.2)."""
-    chat = ctx.chat
-    if chat is None or message.edited or message.author_is_bot:
-        return
-    s = ctx.services
-    day = s.now().astimezone(s.timezone()).date()  # the school's clock: the day it was handled, normally the same
-    ctx.also_write(lambda: s.repos.activity.bump(message.author, chat.id, day))
 
 
 def _input(ctx: Context, message: MessageIn, command: Command) -> CommandInput:

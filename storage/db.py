@@ -279,6 +279,10 @@ class Database:
         async with self._lock:
             return list(await self._conn.execute_fetchall(sql, tuple(params)))
 
+    async def has_table(self, name: str) -> bool:
+        """Whether the schema has this table (a database not yet migrated to a feature lacks it)."""
+        return await self.fetch_one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)) is not None
+
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
