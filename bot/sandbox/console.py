@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import sys
 import threading
 from collections.abc import Coroutine, Iterator
@@ -55,7 +56,7 @@ class Console:
     def __init__(self, platform: str) -> None:
         self.platform = platform
         self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="sandbox-world", daemon=True)
+        self.thread = threading.Thread(target=_run_world, args=(self.loop,), name="sandbox-world", daemon=True)
         self.world = SandboxWorld(platforms=[platform])
         self.player = Player(self.world)
         self.here = Where()
@@ -66,6 +67,7 @@ class Console:
 
     def run(self) -> int:
         _enable_line_editing()
+        _let_ctrl_c_quit()
         self.thread.start()
         try:
             self.call(self.world.start())
@@ -157,6 +159,21 @@ def _script_line(line: str, cast: set[str]) -> Step | None:
     if step is None or step.kind == "heading" or step.who not in cast:
         return None
     return step
+
+
+def _run_world(loop: asyncio.AbstractEventLoop) -> None:
+    """The world's thread, and every thread it starts (database, executors), never takes SIGINT: the
+    kernel may hand a process's signal to any thread that accepts it, and one taken elsewhere leaves
+    the main thread's input() blocked, so Ctrl-C would seem to do nothing."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    loop.run_forever()
+
+
+def _let_ctrl_c_quit() -> None:
+    """Ctrl-C quits even when whoever started us ignored SIGINT (a background job of a script, some
+    CI runners): Python then installs no handler of its own, and the console could never be left."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _enable_line_editing() -> None:
