@@ -47,6 +47,10 @@ KIND_TITLES: dict[str, str] = {
     "join_requests": "заявки на вступление",
     "class_teachers": "классное руководство",
     "verified_teachers": "отметки о проверке учителей",
+    "activity": "счётчики сообщений по людям и дням (без текста)",
+    "announcements": "объявления",
+    "announcement_chats": "отметки о доставке объявлений в чаты",
+    "announcement_reads": "отметки «Прочитано» под объявлениями",
 }
 
 

@@ -41,8 +41,8 @@ async def tidy_once(services: Services) -> dict[str, int]:
         "effects_forgotten": purged.get("outbox", 0),
         "questions_forgotten": purged.get("staged_actions", 0),
         "activity_rolled_up": await repos.activity.roll_up(
-            now.astimezone(services.timezone()).date() - timedelta(days=ACTIVITY_DAYS - 1)),
-        "announcements_erased": await repos.announcements.purge_before(now - timedelta(days=ANNOUNCEMENTS_DAYS)),
+            now.astimezone(services.timezone()).date() - timedelta(days=ACTIVITY_DAYS - 1), now),
+        "announcements_erased": await repos.announcements.purge_before(now - timedelta(days=ANNOUNCEMENTS_DAYS), now),
         "drafts_forgotten": await forget_stale_drafts(services),
         "files_erased": await repos.files.purge_orphans(now - timedelta(days=1)),
     }

@@ -7,10 +7,13 @@ rolls them into per-chat daily totals that name nobody (`roll_up`).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
+from bot.destruction import Reason, retention_basis
 from bot.port.ids import ChatId, PersonId
+from bot.privacy import ACTIVITY_DAYS
 from storage.db import Database
+from storage.destruction import DestructionLog
 
 
 class ActivityRepo:
@@ -24,9 +27,12 @@ class ActivityRepo:
             (person, chat, day.isoformat()),
         )
 
-    async def roll_up(self, before: date) -> int:
-        """Days before `before` become per-chat totals (messages, how many wrote); the personal rows go."""
+    async def roll_up(self, before: date, now: datetime) -> int:
+        """Days before `before` become per-chat totals (messages, how many wrote); the personal rows go,
+        with their destruction record in the same transaction (152-ФЗ)."""
         cutoff = before.isoformat()
+        if await self._db.fetch_one("SELECT 1 FROM activity WHERE day < ? LIMIT 1", (cutoff,)) is None:
+            return 0  # the usual hour: nothing due, no write transaction
         async with self._db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO chat_activity (chat_id, day, messages, people) "
@@ -35,4 +41,7 @@ class ActivityRepo:
                 "people = people + excluded.people",
                 (cutoff,),
             )
-            return await tx.execute("DELETE FROM activity WHERE day < ?", (cutoff,))
+            erased = await tx.execute("DELETE FROM activity WHERE day < ?", (cutoff,))
+            await DestructionLog(self._db).record(at=now, kind="activity", records=erased, reason=Reason.RETENTION,
+                                                  basis=retention_basis(ACTIVITY_DAYS))
+            return erased

@@ -71,15 +71,6 @@ class ModerationRepo:
             (_iso(now), chat_id, author_id, message_ref, ",".join(labels), excerpt, int(edited), ",".join(acts)),
         )
 
-    async def purge_before(self, cutoff: datetime) -> int:
-        """Forget events older than `cutoff` and warnings that stopped counting before it
-        (bot.privacy.MODERATION_RECORDS_DAYS)."""
-        async with self._db.transaction() as tx:
-            removed = await tx.execute("DELETE FROM warnings WHERE expires_at < ?", (_iso(cutoff),))
-            removed += await tx.execute("DELETE FROM moderation_events WHERE at < ?", (_iso(cutoff),))
-            removed += await tx.execute("DELETE FROM moderation_alerts WHERE at < ?", (_iso(cutoff),))
-        return removed
-
     async def recent_run(self, author_id: PersonId, chat_id: ChatId, since: datetime) -> tuple[int, int | None]:
         """(how many events of this author in this chat since `since`, the id of the first of them)."""
         row = await self._db.fetch_one(

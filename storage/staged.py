@@ -77,6 +77,3 @@ class StagedRepo:
             "UPDATE staged_actions SET state = 'cancelled', closed_at = ?, payload = '{}' "
             "WHERE kind = ? AND created_by = ? AND state = 'pending'", (iso(now), kind, created_by))
 
-    async def purge_before(self, cutoff: datetime) -> int:
-        """Housekeeping: questions nobody answered in a week, and closed ones, are erased."""
-        return await self._db.execute("DELETE FROM staged_actions WHERE created_at < ?", (iso(cutoff),))

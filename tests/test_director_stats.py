@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from bot.chats import ChatBinding, ChatPurpose
 from bot.classlist.model import NewPupil
+from bot.destruction import Reason
 from bot.director.chart import chart_data, render, render_chart_data
 from bot.director.digest import digest_period, latest_due
 from bot.director.stats import (
@@ -32,6 +33,7 @@ from bot.port.ids import SYSTEM, ChatId, PersonId
 from bot.roles import Role
 from bot.services import Repos
 from storage.db import Database
+from storage.destruction import DestructionLog
 from storage.director_stats import ChatRef, StatsRepo, Window, child_key
 from storage.times import iso
 
@@ -80,7 +82,7 @@ async def seed(db: Database) -> Repos:
                                           (S1, STU5, 7, 1), (CT, STAFF, 0, 1)):
         for _ in range(times):
             await repos.activity.bump(person, chat, TODAY - timedelta(days=days_ago))
-    await repos.activity.roll_up(TODAY - timedelta(days=34))  # the 40-day-old row becomes a chat total
+    await repos.activity.roll_up(TODAY - timedelta(days=34), NOW)  # the 40-day-old row becomes a chat total
     # Invitations: three issued this week (one used), an older one revoked this week.
     for code, created, uses, state, closed in (("AAAA-0001", 1, 1, "active", None), ("AAAA-0002", 2, 0, "active", None),
                                                ("AAAA-0003", 3, 0, "active", None),
@@ -170,7 +172,11 @@ async def test_a_year_adds_the_rolled_up_days_that_name_nobody(db: Database) -> 
     stats = await repos.stats.gather(window(365), CHATS)
     assert [c.messages for c in stats.chats] == [1, 9, 2, 0]  # 3 + 2 + the 4 rolled up; 1 + 1
     rows = await db.fetch_all("SELECT * FROM activity WHERE day < ?", ((TODAY - timedelta(days=34)).isoformat(),))
-    assert rows == []  # the personal rows of the old day are gone
+    assert rows == []  # the personal rows of the old day are gone, and the act says so (152-ФЗ)
+    assert [(r.kind, r.records, r.reason) for r in await DestructionLog(db).since(NOW - timedelta(days=1))] == [
+        ("activity", 1, Reason.RETENTION)]
+    assert await repos.activity.roll_up(TODAY - timedelta(days=34), NOW) == 0  # nothing more: no new record
+    assert len(await DestructionLog(db).since(NOW - timedelta(days=1))) == 1
     assert [tuple(r) for r in await db.fetch_all("SELECT chat_id, day, messages, people FROM chat_activity")] == [
         (PAR5, (TODAY - timedelta(days=40)).isoformat(), 4, 1)]
 

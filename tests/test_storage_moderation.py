@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta
 from bot.port.ids import ChatId, PersonId
 from storage.db import Database
 from storage.moderation import ModerationRepo
+from storage.retention import RetentionPurge
 
 NOW = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
 CHAT = ChatId("vk:2000000001")
@@ -94,7 +95,8 @@ async def test_old_records_are_purged(db: Database) -> None:
                            expires_at=ancient + timedelta(days=30))
     fresh = await repo.record_event(now=NOW, chat_id=CHAT, author_id=AUTHOR, message_ref=None, labels=["insult"],
                                     excerpt="д**а", edited=False, acts=[])
-    assert await repo.purge_before(NOW - timedelta(days=180)) == 2
+    erased = await RetentionPurge(db).purge(NOW)
+    assert {kind: n for kind, n in erased.items() if n} == {"warnings": 1, "moderation_events": 1}
     assert [e.id for e in await repo.recent_events(10)] == [fresh]
     remaining = await db.fetch_all("SELECT id, event_id FROM warnings")
     assert [(r["id"], r["event_id"]) for r in remaining] == [(kept, None)]

@@ -16,6 +16,7 @@ from storage.db import Database
 from storage.memberships import MembershipsRepo
 from storage.people import PeopleRepo
 from storage.personal_data import PersonalDataRepo
+from storage.retention import RetentionPurge
 from storage.staged import StagedRepo
 
 NOW = datetime(2026, 9, 1, 8, tzinfo=UTC)
@@ -56,7 +57,7 @@ async def test_a_staged_question_is_decided_once_and_forgotten_after_a_week(db: 
     third = await repo.stage("consent", OLGA, {"code": "ABCD-EFGJ"}, NOW)
     assert await repo.cancel_pending("consent", OLGA, NOW) == 2
     assert await repo.pending("consent", OLGA) == []
-    assert await repo.purge_before(NOW + timedelta(days=8)) == 3
+    assert await RetentionPurge(db).purge(NOW + timedelta(days=8)) == {"staged_actions": 3}
     assert await repo.get(second) is None and await repo.get(third) is None
 
 
