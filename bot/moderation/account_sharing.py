@@ -27,17 +27,23 @@ _DIGIT_RE = re.compile(r"\d")
 # Every pattern below needs one of these stems; most messages have none and skip them all.
 _ACCESS_HINT_RE = re.compile(
     r"код|смс|sms|(?<![а-я])(?:цифр|пин(?![а-я])|pin|code|парол|pass|пасс|пасв|pwd|акк|акаун|уч[её]т|логин|вход|зайт|войт|зайд|"
-    r"заход|захож|войд|залез|залогин|пуст(?:и|ите|ить)(?![а-я])|пущу|профил|доступ|лп(?![а-я])|страниц|"
+    r"заход|захож|войд|залез|залогин|пуст(?:и|ите|ить)(?![а-я])|пущу|профил|доступ|лп(?![а-я])|страниц|поюза|погоня|данны|"
     r"(?:пришло|пришел|придет|придут|прилетит|прилетело)(?![а-я]))"
 )
 # «код 640281», «цифры из сообщения: 5 0 9 3 8», «Код для входа: 73-19-52».
 _CODE_RE = re.compile(
-    r"(?<![а-я])(?:код\w*|цифр\w*|смс|sms|пин|pin|code)(?![а-я])[^\d.!?\n]{0,30}?(?<![\d\w])(\d(?:[ \-]?\d){3,7})(?![\d\w]|[.,:]\d)"
+    r"(?<![а-я])(?:код\w*|цифр\w*|смс|sms|пин|pin|code)(?![а-я])[^\d.!?\n]{0,45}?(?<![\d\w])(\d(?:[ \-]?\d){3,7})(?![\d\w]|[.,:]\d)"
 )
 # «код подтверждения: X7K9P2»: letters and digits, in a sentence about confirming or logging in.
 _ALNUM_CODE_RE = re.compile(
     r"(?<![а-я])(?:код\w*|code)(?![а-я])[^.!?\n]{0,30}?(?<![\w])((?=[a-z0-9]*\d)(?=[0-9]*[a-z])[a-z0-9]{4,8})(?![\w])"
 )
+# The code as the answer to its own question: «Кому код от Google? 736 204».
+_CODE_ANSWER_RE = re.compile(
+    r"(?<![а-я])(?:код\w*|code)(?![а-я])[^.!?\n]{0,40}\?\s*(\d(?:[ \-]?\d){3,7})(?![\d\w]|[.,:]\d)"
+)
+# «последние цифры карты 0912» name a card by its end, which is no secret.
+_CARD_TAIL_RE = re.compile(r"(?:последн|первы|конечн)\w*\s+(?:\w+\s+){0,2}цифр\w*[^\d]{0,20}$")
 _SECRET_CODE_CONTEXT_RE = re.compile(r"подтвержд|смс|sms|вход|пришел|пришло|придет|verification|login|telegram|госуслуг|(?<![а-я])вк(?![а-я])")
 # A pasted message with the code first: «482913 — ваш код для входа в ВК».
 _CODE_BEFORE_RE = re.compile(
@@ -54,16 +60,16 @@ _SECRET_TOKEN_RE = re.compile(r"[^\s,;«»\"'()]{4,}")
 _UNIT_AFTER = re.compile(r"[\s—–-]*(?:символ|знак|цифр|букв|раз|минут|час|дн|недел|мес|лет|год|попыт|%)")
 # Access meant for the whole group, or numbers that are not secrets.
 _SHARED_ACCESS = re.compile(
-    r"(?<![а-я])(?:конференц|идентификатор|вебинар|(?<![а-я])id(?![a-z])|урок|курс|класс(?:а|у|ом)?(?![а-я])|тест|промо|скидк|купон|"
+    r"(?<![а-я])(?:конференц|идентификатор|вебинар|(?<![а-я])(?<!apple )id(?![a-z])|урок|курс|класс(?:а|у|ом)?(?![а-я])|тест|промо|скидк|купон|"
     r"регион|подразделени|ошибк|домофон|qr|штрих|товар|заказ|индекс|предмет|олимпиад|кпп|бик|wi-?fi|вай-?фа|"
-    r"kahoot|кахут|quizizz|квизиз|игр[аыуеоя](?![а-я])|комнат|для всех|всем классом|"
+    r"kahoot|кахут|quizizz|квизиз|игры(?![а-я])|комнат|для всех|всем классом|"
     r"окпо|октмо|оквэд|огрн|кбк|инн|специальност|шкафчик|замк|замок|сейф|калитк|ворот|подъезд|двер|"
     r"задани|упражнени|вариант|параграф|страниц|шифр|программ|задач|питон|python|скрипт|функци|html|css|java|"
     r"участник|направлени|отслежива|трек|посылк|доставк|оператор|город|стран)"
 )
 # Nouns that name an account or its secret whoever says them ...
 _ACCOUNT_NOUN = (
-    r"(?:аккаунт\w*|акаунт\w*|акк(?![а-я])|акка\w*|акке|акком|уч[её]тк\w*|уч[её]тн\w* запис\w*|"
+    r"(?:аккаунт\w*|акаунт\w*|акк(?:а|у|е|ом|и|ов|ам|ах|ами)?(?![а-я])|уч[её]тк\w*|уч[её]тн\w* запис\w*|"
     r"парол\w*|лп(?![а-я])|логопас\w*|(?:зайти|войти|заходить|входить)\s+(?:в|на|с|со|под|через)\s+(?:сво|тво|ваш|мо)\w*|"
     r"доступ\w*\s+(?:к|в|от)\s+(?:сво|мо|тво|ваш)[а-я]*(?![а-я])(?!\s+(?:документ|таблиц|папк|файл|презентац|диск|гугл|фото|альбом|опрос))|"
     r"данн\w+\s+(?:для\s+входа|от\s+(?:акк\w*|аккаунт\w*|учетк\w*|профил\w*)))"
@@ -78,7 +84,7 @@ _OWN_ACCOUNT_NOUN = (
 _GIVE_OWN_VERB = (
     r"(?:дам|даю|отдам|отдаю|одолжу|продам|продаю|продаем|продажа|куплю|покупаю|сдам|сдаю|меняю|обменяю|обмен|поменяю|"
     r"(?:об|по)меня(?:емся|ться|йся|йтесь|емс)|меняемся|"
-    r"поделюсь|пущу|скину|кину|уступлю|передам|передаю|подарю|аренда|аренду|прокат|"
+    r"поделюсь|пущу|скину|кину|уступлю|передам|передаю|подарю|аренда|аренду|прокат|забирай|забирайте|забери|заберите|"
     r"(?:могу|можем|готов|готова)\s+(?:дать|скинуть|кинуть|отдать|продать|одолжить|передать|подарить|пустить|поделиться))"
 )
 # Asking someone for theirs, or offering in other forms.
@@ -86,9 +92,29 @@ _ASK_GIVE_VERB = (
     r"(?:отдать|одолжи|одолжите|одолжить|одолжит|продать|купить|обменять|дать|даст|дадите|дашь|дай|дайте|поделись|поделитесь|"
     r"поделиться|поделится|поделятся|пусти|пустить|пустит|скинуть|скинь|скиньте|скинет|кинь|киньте|кинет|передать|передаст|подарить)"
 )
-_GAP = r"(?:(?!ссылк|фот|скрин)[^.!?\n]){0,40}?"
+_GAP = r"(?:(?!ссылк|фот|скрин)(?:[^.!?\n]|\.(?=[а-яa-z]))){0,40}?"
 # «дай свою страницу вк погонять»: asked for to be used for a while, a profile or a page is an account.
-_USE_FOR_A_WHILE_RE = re.compile(r"погонят|поиграт|на вечер|на время|на день|на пару|на недел|на выходн|зайти|войти")
+_USE_FOR_A_WHILE_RE = re.compile(r"погонят|поюзат|поиграт|на вечер|на время|на день|на пару|на недел|на выходн|зайти|войти")
+_SERVICE = (
+    r"(?:телеграм\w*|телеграмм\w*|тг|вк|вконтакт\w*|инст\w*|тикток\w*|стим\w*|steam|роблокс\w*|roblox|дискорд\w*|discord|"
+    r"госуслуг\w*|дневник\w*|сферум\w*|мэш|учи\.?ру|фоксфорд\w*|якласс\w*|netflix|нетфликс\w*|кинопоиск\w*|"
+    r"apple\s+id|эппл\s+айди|google|гугл\w*|почт[аыуе]|genshin|геншин\w*|brawl|бравл\w*|майнкрафт\w*|minecraft|фортнайт\w*)"
+)
+# «кто даст поюзать свой Телеграм Премиум?», «дай погонять твой стим».
+_LEND_SERVICE_RE = re.compile(
+    rf"(?<![а-я])(?:дай|дайте|дашь|даст|дадите|одолжи|одолжите|одолжит)\s+(?:\w+\s+)?(?:поюзать|погонять|поиграть)\s+"
+    rf"(?:(?:на|в|с)\s+)?(?:сво|тво|ваш)\w*\s+(?:\w+\s+)?{_SERVICE}(?![а-яa-z])"
+)
+# Offering one's own account to play on: «кто хочет поиграть на моём акке?».
+_PLAY_ON_MINE_RE = re.compile(
+    rf"(?<![а-я])(?:поиграть|играть|посидеть|погонять|поюзать|зайти)\s+(?:на|в|с|со|через)\s+(?:мо[её]м|моего|мой|мою|моей)\s+"
+    rf"(?:акк(?:а|у|е|ом)?(?![а-я])|аккаунт\w*|уч[её]тк\w*|профил\w*|{_SERVICE})"
+)
+# «дай свой логин от Фоксфорда»: someone's login for a service, asked for to get in.
+_ASK_LOGIN_RE = re.compile(
+    r"(?<![а-я])(?:дай|дайте|дашь|дадите|скинь|скиньте|кинь|киньте|пришли|пришлите|напиши|напишите|скажи|скажите)\s+"
+    r"(?:\w+\s+)?(?:сво|тво|ваш)\w*\s+логин\w*\s+(?:от|для|и\s+парол|с\s+парол)(?![а-я])"
+)
 _ASK_WEAK_RE = re.compile(
     r"(?<![а-я])(?:дай|дайте|дашь|дадите|даст|одолжи|одолжите|скинь|скиньте|кинь|киньте|скинет)(?![а-я])[^.!?\n]{0,25}?(?<![а-я])"
     r"(?:сво\w+\s+|тво\w+\s+|ваш\w+\s+)?(?:профил[ья]\w*|страниц\w*(?:\s+(?:в|во))?\s+(?:вк|контакте|вконтакте)|логин\w*)"
@@ -97,7 +123,7 @@ _OFFER_RE = re.compile(
     rf"(?<![а-я]){_GIVE_OWN_VERB}(?![а-я]){_GAP}(?<![а-я]){_OWN_ACCOUNT_NOUN}|(?<![а-я]){_ASK_GIVE_VERB}(?![а-я]){_GAP}(?<![а-я]){_ACCOUNT_NOUN}"
 )
 _OFFER_AFTER_RE = re.compile(
-    r"(?<![а-я])(?:аккаунт\w*|акаунт\w*|акк(?![а-я])|акка\w*|уч[её]тк\w*)[^.!?\n]{0,40}?(?<![а-я])"
+    r"(?<![а-я])(?:аккаунт\w*|акаунт\w*|акк(?:а|у|е|ом|и)?(?![а-я])|уч[её]тк\w*)(?:[^.!?\n]|\.(?=[а-яa-z])){0,40}?(?<![а-я])"
     r"(?:могу пустить|пущу|дам|отдам|продам|продаю|поделюсь|могу дать|скину|сдам|сдаю|в аренду|на прокат|напрокат|отдаю|передам|подарю|"
     r"куплю)(?![а-я])"
     r"|(?<![а-я])парол\w*[^.!?\n]{0,20}?(?<![а-я])(?:скину|дам|пришлю|напишу|отправлю|продиктую|сообщу)(?![а-я])"
@@ -123,11 +149,11 @@ _ASK_VERB_RE = re.compile(
     r"скин(?:ь|ьте|ешь|ете|ет|ь-ка|)|кин(?:ь|ьте|ешь|ете)|скидыва(?:й|йте|ешь|ете)|кида(?:й|йте|ешь)|"
     r"пришл(?:и|ите|ешь|ете)|присылай(?:те)?|перешл(?:и|ите|ешь|ете)|пересылай(?:те)?|"
     r"продикту(?:й|йте|ешь|ете)|диктуй(?:те)?|скаж(?:и|ите|ешь|ете)|назов(?:и|ите|ешь|ете)|"
-    r"напиш(?:и|ите|ешь|ете)|дай(?:те)?|дашь|дадите|отправ(?:ь|ьте|ишь|ите)|сообщ(?:и|ите|ишь)|"
+    r"напиш(?:и|ите|ешь|ете)|пиши(?:те)?|дай(?:те)?|дашь|дадите|отправ(?:ь|ьте|ишь|ите)|сообщ(?:и|ите|ишь)|"
     r"подскаж(?:и|ите|ешь|ете)|одолж(?:и|ите|ишь)|покаж(?:и|ите|ешь)|вышл(?:и|ите|ешь)|поделись|поделитесь|"
     # «давай свой пароль», «давайте код» (but «давай поменяем пароль» is «let us»)
     r"давай(?:те)?(?=\s+(?:сво\w+\s+|мне\s+|тво\w+\s+|ваш\w+\s+)?(?:код|парол|цифр|смс|логин))|"
-    r"(?:(?:можешь|можете|могли\s+бы|мог\s+бы|могла\s+бы|сможешь|сможете|надо|нужно|прошу|просьба|попрошу)\s+(?:\w+\s+)?"
+    r"(?:(?:можешь|можете|могли\s+бы|мог\s+бы|могла\s+бы|сможешь|сможете|надо|нужно|прошу|просьба|попрошу|просит|просят|попросил\w*)\s+(?:\w+\s+)?"
     r"(?:сказать|прислать|скинуть|кинуть|продиктовать|переслать|дать|назвать|написать|отправить|сообщить|подсказать|показать|поделиться)))"
     r"(?![а-я])"
 )
@@ -151,6 +177,24 @@ _NOT_A_PASSWORD_WORD = frozenset(
     "стандартный прежний старый новый простой сложный обычный неверный общий любой пустой одинаковый сброшен "
     "изменен поменяли забыла забыл забыли нет есть там тут здесь везде внизу выше ниже ниже".split()
 )
+# The secret written first: «P@ssw0rd123 — вот новый пароль от моего акка».
+_SECRET_BEFORE_RE = re.compile(
+    r"(?<!\S)([^\s,;«»\"'()]{6,})\s*[—–:-]\s*(?:(?:вот|это)\s+)?(?:(?:мой|моя|наш|новый|твой|его|ее)\s+){0,2}парол\w*"
+)
+# A password spelled out with spaces: «пароль от дневника 1 2 3 4 5 6 a b c».
+_SPACED_SECRET_RE = re.compile(
+    r"(?<![а-я])парол\w*(?:\s+(?:от|для)\s+\S+)?\s*[:—–-]?\s*((?:[a-z0-9]\s+){3,}[a-z0-9])(?![\w])"
+)
+# A login posted with «the password is the same» (or derived from it).
+_SAME_AS_LOGIN_RE = re.compile(
+    r"(?<![а-я])логин\w*(?:\s+(?:от|для|в)\s+\S+)?\s*[:—–-]\s*([^\s,;«»\"'()]{4,})[^.!?\n]{0,20}?(?<![а-я])парол\w*\s+"
+    r"(?:такой\s+же|тот\s+же|такой\s+как|как\s+(?:и\s+)?(?:у\s+)?логин|совпада)"
+)
+# «kostya_papa / 5511Aa»: a login and a secret side by side, in a message about an account.
+_PAIR_RE = re.compile(r"(?<![\w/:.@])([a-z][a-z0-9_.\-]{2,})\s+/\s+([^\s/,;]{4,})")
+_ACCOUNT_TALK_RE = re.compile(r"парол|логин|(?<![а-я])акк|аккаунт|уч[её]тк|(?<![а-я])вход|данн\w+\s+(?:от|для)(?![а-я])")
+# «ничего сложного» says a password is simple, it is no lesson about passwords.
+_NOT_A_LESSON_RE = re.compile(r"ничего\s+сложн\w*|не\s+сложн\w*")
 # «подскажите, как поменять пароль» asks how, not for the password.
 _HOW_RE = re.compile(r"(?<![а-я])(?:как|где|почему|зачем|куда|что делать|можно ли)(?![а-я])")
 _WARNING_RE = re.compile(r"(?<![а-я])(?:никому|никогда|не)\s+(?:\w+\s+)?$")
@@ -192,10 +236,12 @@ def _shared(text: str, start: int, end: int) -> bool:
 
 def _codes(text: str, *, numbers: bool = True) -> list[Finding]:
     out: list[Finding] = []
-    candidates = [*islice(_CODE_RE.finditer(text), MAX_MATCHES), *islice(_CODE_BEFORE_RE.finditer(text), MAX_MATCHES)] if numbers else []
-    for m in candidates:
+    patterns = (_CODE_RE, _CODE_BEFORE_RE, _CODE_ANSWER_RE) if numbers else ()
+    for m in (found for pattern in patterns for found in islice(pattern.finditer(text), MAX_MATCHES)):
         start, end = m.span(1)
         if _shared(text, m.start(), m.start() + 4) or _UNIT_AFTER.match(text, end):
+            continue
+        if _CARD_TAIL_RE.search(text, max(0, start - 60), start):
             continue
         out.append(Finding(start, end, "posted one-time/login code"))
     for m in islice(_ALNUM_CODE_RE.finditer(text), MAX_MATCHES):
@@ -209,7 +255,7 @@ def _passwords(text: str) -> list[Finding]:
     out: list[Finding] = []
     for m in islice(_PASSWORD_RE.finditer(text), MAX_MATCHES):
         sentence = sentence_at(text, m.start())
-        if _shared(text, m.start(), m.end()) or _PASSWORD_LESSON_RE.search(sentence.text):
+        if _shared(text, m.start(), m.end()) or _PASSWORD_LESSON_RE.search(_NOT_A_LESSON_RE.sub("", sentence.text)):
             continue
         secret = _secret_after(text, m.end(), sentence.end)
         if secret:
@@ -222,6 +268,20 @@ def _passwords(text: str) -> list[Finding]:
         if _WARNING_RE.search(text[sentence.start : m.start()]):
             continue
         out.append(Finding(m.start(1), m.end(1), "posted password"))
+    for m in islice(_SECRET_BEFORE_RE.finditer(text), MAX_MATCHES):
+        if _looks_like_typed_secret(m.group(1)) and not _shared(text, m.start(), m.end()):
+            out.append(Finding(m.start(1), m.end(1), "posted password"))
+    for pattern in (_SPACED_SECRET_RE, _SAME_AS_LOGIN_RE):
+        for m in islice(pattern.finditer(text), MAX_MATCHES):
+            sentence = sentence_at(text, m.start())
+            if pattern is _SAME_AS_LOGIN_RE and not _looks_like_login(m.group(1)):
+                continue  # «логин: фамилия ученика латиницей, пароль такой же» explains, posts nothing
+            if not (_shared(text, m.start(), m.end()) or _WARNING_RE.search(text[sentence.start : m.start()])):
+                out.append(Finding(m.start(1), m.end(1), "posted password"))
+    if _ACCOUNT_TALK_RE.search(text):
+        for m in islice(_PAIR_RE.finditer(text), MAX_MATCHES):
+            if _looks_like_secret(m.group(2)) and any(ch.isdigit() for ch in m.group(2)):
+                out.append(Finding(m.start(1), m.end(2), "posted login and password"))
     for m in islice(_CREDENTIALS_RE.finditer(text), MAX_MATCHES):
         if not (_looks_like_login(m.group(1)) and _looks_like_secret(m.group(2))) or _shared(text, m.start(), m.end()):
             continue
@@ -238,6 +298,16 @@ def _looks_like_secret(token: str) -> bool:
     has_digit = any(ch.isdigit() for ch in token)
     has_latin = any("a" <= ch <= "z" for ch in token)
     return len(token) >= 4 and (has_digit or has_latin) and "://" not in token and "@" not in token
+
+
+_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}")
+
+
+def _looks_like_typed_secret(token: str) -> bool:
+    """Digits and Latin letters (symbols allowed, «P@ssw0rd1»), and no address or e-mail."""
+    token = token.rstrip(".!?")
+    return (any(ch.isdigit() for ch in token) and any("a" <= ch <= "z" for ch in token) and "://" not in token
+            and not _EMAIL_RE.fullmatch(token))
 
 
 def _secret_after(text: str, pos: int, limit: int) -> tuple[int, int] | None:
@@ -265,7 +335,8 @@ def _offers(text: str) -> list[Finding]:
         sentence = sentence_at(text, m.start())
         if _USE_FOR_A_WHILE_RE.search(sentence.text) and not _SCAM_WARNING_RE.search(sentence.text):
             out.append(Finding(m.start(), m.end(), "asking for access to an account"))
-    for pattern in (_OFFER_RE, _OFFER_AFTER_RE, _ENTER_MINE_RE, _WANT_MINE_RE, _ENTER_YOURS_RE):
+    for pattern in (_OFFER_RE, _OFFER_AFTER_RE, _ENTER_MINE_RE, _WANT_MINE_RE, _ENTER_YOURS_RE, _LEND_SERVICE_RE,
+                    _PLAY_ON_MINE_RE, _ASK_LOGIN_RE):
         for m in islice(pattern.finditer(text), MAX_MATCHES):
             sentence = sentence_at(text, m.start())
             if _WARNING_RE.search(text[sentence.start : m.start()]) or _SCAM_WARNING_RE.search(sentence.text):
@@ -278,7 +349,8 @@ def _offers(text: str) -> list[Finding]:
 
 # «у кого есть учётка на Фоксфорде? дайте погонять»: a giving verb whose object is in the sentence before.
 _GIVE_VERB_RE = re.compile(
-    r"(?<![а-я])(?:дай|дайте|дашь|дадите|одолжи|одолжите|пусти|пустите|поделись|поделитесь|скинь|скиньте|кинь|киньте)(?![а-я])"
+    r"(?<![а-я])(?:дай|дайте|дашь|дадите|одолжи|одолжите|пусти|пустите|поделись|поделитесь|скинь|скиньте|кинь|киньте|"
+    r"продам|продаю|отдам|отдаю|сдам|сдаю|сдает|сдаете|сдадите|куплю|арендую|одолжу|дам)(?![а-я])"
 )
 _ACCOUNT_NOUN_RE = re.compile(rf"(?<![а-я]){_ACCOUNT_NOUN}")
 
@@ -303,7 +375,12 @@ def _asks(text: str) -> list[Finding]:
     for m in islice(_ASK_VERB_RE.finditer(text), MAX_MATCHES):
         sentence = sentence_at(text, m.start())
         noun = _SECRET_NOUN_RE.search(text, sentence.start, sentence.end)
-        if noun is None and sentence.start > 0 and len(text[m.end() : sentence.end].strip(" ,.!?:—-")) <= 20:
+        if noun is not None and noun.start() < m.start() and _WRITE_VERB_RE.match(m.group()) and _TO_ME_RE.match(text, m.end()):
+            continue  # «если пришёл код — смените пароль и напишите мне»: write to me, not the code
+        if _REPORTED_ASK_RE.match(m.group()) and _SCAM_TALK_RE.search(text):
+            continue
+        short = len(text[m.end() : sentence.end].strip(" ,.!?:—-")) <= 20 or _IT_RE.match(text, m.end())
+        if noun is None and sentence.start > 0 and short:
             # «какой код тебе пришёл? продиктуй»: the object is in the sentence before.
             previous = sentence_at(text, sentence.start - 1)
             noun = _SECRET_NOUN_RE.search(text, max(previous.start, previous.end - 60), previous.end)
@@ -333,6 +410,15 @@ def _asks(text: str) -> list[Finding]:
         if not _WARNING_RE.search(text[sentence.start : m.start()]) and not _SHARED_ACCESS.search(m.group()):
             out.append(Finding(m.start(), m.end(), "asking for someone's password"))
     return out
+
+
+_TO_ME_RE = re.compile(r"\s+(?:мне|нам)(?![а-я])(?!\s+(?:его|их|сюда|код|парол|цифр))")
+_WRITE_VERB_RE = re.compile(r"напиш|пиши")
+# «просит назвать код» reports someone else's request: in a message that warns about it, no one asks.
+_REPORTED_ASK_RE = re.compile(r"прос(?:ит|ят)|попросил")
+_SCAM_TALK_RE = re.compile(r"мошенни|фейк|не ведитесь|осторожн|не отвечайте|блокир|не сообщайте|не называйте|никому")
+# «Вам пришёл код? Пришлите его сюда»: the object is a pronoun for the noun before.
+_IT_RE = re.compile(r"\s+(?:его|их)(?![а-я])")
 
 
 # Digits are a code only when they came in a message: «цифры из смс», «цифры, которые придут».

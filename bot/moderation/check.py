@@ -9,7 +9,7 @@ from bot.moderation import gates, lexicon, morphology
 from bot.moderation.account_sharing import find_account_sharing
 from bot.moderation.normalise import Normalised, normalise
 from bot.moderation.personal_data import Finding, find_personal_data
-from bot.moderation.script_view import View, cyrillic_view, digit_view
+from bot.moderation.script_view import View, cyrillic_view, digit_view, unmixed
 from bot.moderation.verdict import Hit, Label, Verdict
 from bot.moderation.words import WordScanner
 
@@ -40,11 +40,12 @@ class ModerationChecker:
         spelled = gates.spelled_possible(bits, twice, norm.text, self._bits)
         hits = self._words.scan_gated(norm, bits, spelled) if bits & gates.WORDS or spelled else []
         numbers = gates.numbers_possible(bits, twice, norm.text, self._bits)
+        keywords = unmixed(norm.text) if bits & gates.MIXED else norm.text  # «кoд» with a Latin «o» is «код»
         address = bits & gates.DIGIT and bits & gates.ADDRESS
         request = bits & gates.REQUEST and bits & gates.REQUEST_VERB
         if numbers or address or request:
             found = find_personal_data(
-                norm.text,
+                keywords,
                 text,
                 digits=bool(bits & gates.DIGIT),
                 numbers=numbers,
@@ -54,7 +55,7 @@ class ModerationChecker:
             if found:
                 hits += _to_hits(norm, found, Label.PERSONAL_DATA)
         if bits & gates.ACCESS:
-            found = find_account_sharing(norm.text, hinted=True, digits=bool(bits & gates.DIGIT), numbers=numbers)
+            found = find_account_sharing(keywords, hinted=True, digits=bool(bits & gates.DIGIT), numbers=numbers)
             if found:
                 hits += _to_hits(norm, found, Label.ACCOUNT_SHARING)
         # Transliterated keywords («parol», «adres») and numbers in words are

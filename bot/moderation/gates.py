@@ -19,13 +19,13 @@ import re
 
 from bot.moderation.account_sharing import ACCESS_HINT_RE
 from bot.moderation.personal_data import ADDRESS_HINT_RE, REQUEST_HINT_RE, REQUEST_VERB_HINT_RE
-from bot.moderation.script_view import ID_WORDS_RE, LATIN_HINT_RE, NUMBER_WORD_RE
+from bot.moderation.script_view import ID_WORDS_RE, LATIN_HINT_RE, MIXED_WORD_RE, NUMBER_WORD_RE, unmixed
 
 DIGIT = 1 << 0
 DIGITS4 = 1 << 9  # four digits in a row (dashes, brackets allowed): an identifier, a phone or a code may be here
 DIGIT_TAIL = 1 << 11  # the word ends with a digit: a number may go on in the next word («8 916 …»)
 DIGIT_HEAD = 1 << 12  # the word starts with a digit (or «+», «(», «-» and a digit)
-SEPARATOR = 1 << 13  # «-», «№», «(»: a word a number may run through («8 - 916 - …»)
+SEPARATOR = 1 << 13  # «-», «№», «(», «/»: a word a number may run through («8 - 916 - …», «45 10 / 392817»)
 REQUEST_VERB = 1 << 14  # a verb or marker of asking («скиньте», «нужны», «у кого», «сюда»)
 REQUEST = 1 << 1  # a data noun a request to post data needs («снилс», «адрес», «номер»)
 ADDRESS = 1 << 2  # a word of the address rules («кв», «живёт», «ул», «дом»)
@@ -37,14 +37,15 @@ ID_WORD = 1 << 6  # a word next to which numbers in words matter («паспор
 WORDS = 1 << 7  # a word the profanity/insult scanner must look at
 LETTER = 1 << 8  # a single letter that is no Russian one-letter word («х», «п»), or letters spelled out inside a word
 COMMON_LETTER = 1 << 10  # «а», «в», «и», «к», «о», «с», «у», «я»: spelled-out letters only when two of them stand in a message
+MIXED = 1 << 15  # Cyrillic and Latin letters in one word («кoд»): the keyword rules read the unmixed text
 
 PERSONAL_DATA = DIGIT | REQUEST
 _DIGIT_RE = re.compile(r"\d")
 # The separators a digit group may have inside one word (see personal_data._NUMBER_RE).
-_DIGITS4_RE = re.compile(r"\d(?:[\-().№]{0,2}\d){3}")
-_DIGIT_TAIL_RE = re.compile(r"\d[\-().№]{0,2}$")
-_DIGIT_HEAD_RE = re.compile(r"^[+\-().№]{0,2}\d")
-_SEPARATOR_RE = re.compile(r"[\-().№]{1,2}")
+_DIGITS4_RE = re.compile(r"\d(?:[\-().№_/]{0,2}\d){3}")
+_DIGIT_TAIL_RE = re.compile(r"\d[\-().№_/]{0,2}$")
+_DIGIT_HEAD_RE = re.compile(r"^[+\-().№_/]{0,2}\d")
+_SEPARATOR_RE = re.compile(r"[\-().№_/]{1,2}")
 
 
 def numbers_possible(bits: int, twice: int, text: str | None = None, bits_of: dict[str, int] | None = None) -> bool:
@@ -102,7 +103,7 @@ _WORD_HINTS = ((REQUEST_HINT_RE, REQUEST), (REQUEST_VERB_HINT_RE, REQUEST_VERB),
 
 # One search that fails on most words before the separate ones run.
 _ANY_HINT_RE = re.compile(
-    "|".join(f"(?:{r.pattern})" for r in (_DIGIT_RE, *(hint for hint, _ in _WORD_HINTS), _SEPARATOR_RE))
+    "|".join(f"(?:{r.pattern})" for r in (_DIGIT_RE, *(hint for hint, _ in _WORD_HINTS), _SEPARATOR_RE, MIXED_WORD_RE))
 )
 
 
@@ -122,6 +123,10 @@ def word_bits(word: str) -> int:
     for hint, bit in _WORD_HINTS:
         if hint.search(word):
             bits |= bit
+    if MIXED_WORD_RE.search(word):
+        plain = unmixed(word)
+        if plain != word:
+            bits |= MIXED | word_bits(plain)
     return bits
 
 

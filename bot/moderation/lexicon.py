@@ -86,7 +86,7 @@ def expand_pejoratives() -> dict[str, Pejorative]:
         lemma = lemma.replace("ё", "е")
         entry = Pejorative(lemma, kind)  # type: ignore[arg-type]
         # «full»: only full adjective forms; short ones have a literal sense («ты болен?»).
-        for form in morphology.lexeme_forms(lemma, full_only="full" in flags):
+        for form in sorted(morphology.lexeme_forms(lemma, full_only="full" in flags)):  # a stable file
             # A form that is also a common word of another kind («сорок» of «сорока»,
             # «пни» of «пнуть») would turn counts and verbs into insults.
             if form != lemma and morphology.mostly_other_word(form):

@@ -72,3 +72,16 @@ def _next_to_capitalised(text: str, start: int, end: int) -> bool:
     after = [w for w in (w.strip(",.;:()«»") for w in text[end : end + 30].split()) if w]
     near = before[-1:] + after[:1]
     return any(w[:1].isupper() and w[1:].islower() and len(w) > 2 for w in near)
+
+
+# «Дураков Сергей Петрович», «Дураков С. П.», «Сергей Петрович Дураков»: a surname in a full name.
+_NAME_AFTER_RE = re.compile(r"\s+(?:[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:ович|евич|ич|овна|евна|ична|инична)|[А-ЯЁ]\.\s?[А-ЯЁ]\.)(?![а-яё])")
+_NAME_BEFORE_RE = re.compile(r"(?<![а-яё])[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:ович|евич|ич|овна|евна|ична|инична)\s+$")
+
+
+def in_full_name(original: str, start: int, end: int) -> bool:
+    """Whether the capitalised word at [start, end) of the original is the surname of a full name."""
+    word = original[start:end]
+    if not (word[:1].isupper() and word[1:].islower()):
+        return False
+    return bool(_NAME_AFTER_RE.match(original, end) or _NAME_BEFORE_RE.search(original, max(0, start - 60), start))

@@ -29,7 +29,7 @@ from bot.moderation.sentences import Sentence, sentence_at
 
 _DIGIT_RE = re.compile(r"\d")
 # A digit group: digits with at most three separators between neighbours («4509 № 123456»).
-_NUMBER_RE = re.compile(r"[+\d](?<![\w.,][+\d])(?:(?<=\+)\d|(?<=\d))(?:[ \-().№]{0,3}\d){3,22}(?![\w]|[.,]\d)")
+_NUMBER_RE = re.compile(r"[+\d](?<![\w.,][+\d])(?:(?<=\+)\d|(?<=\d))(?:[ \-().№_/]{0,3}\d){3,22}(?![\w]|[.,]\d)")
 _NOT_DIGIT = re.compile(r"\D")
 _WORD_RE = re.compile(r"[а-яa-z]+")
 
@@ -66,7 +66,7 @@ _NUMBER_EXEMPT = re.compile(
 # Official or institutional phones are public; a personal marker overrides.
 _OFFICIAL = re.compile(
     r"школ(?!ьн(?:ая|ой|ую|ый|ого|ом|ому))|гимнази|лице[йя]|приемн|секретар|канцеляр|вахт|горяч|лини[яи]|поддержк|довери|справочн|дежурн|регистратур|"
-    r"поликлиник|больниц|медпункт|администрац|учрежден|отдел|полици|мчс|скорая|госуслуг|бухгалтер|диспетчер|музе|библиотек|"
+    r"поликлиник|больниц|медпункт|администрац|еддс|мфц|гибдд|жкх|(?<![а-я])рэс(?![а-я])|водоканал|управляющ|соцзащит|роно(?![а-я])|экстренн|аварийн|учрежден|отдел|полици|мчс|скорая|госуслуг|бухгалтер|диспетчер|музе|библиотек|"
     r"охран|пост(?![а-я])|бассейн|клуб|центр(?:а|е|у|ом)?(?![а-я])|студи[яию]|секци|такси|магазин|салон|служб|компани|организац|фирм|(?<![а-я])ооо|"
     r"мбоу|маоу|гбоу|(?<![а-я])сош|(?<![а-я])доу|запис[ьи]|справк|режим работы|часы работы|администратор|столов|"
     r"комбинат|лагер|кружк|медсестр|медкабинет|психолог|логопед|завуч|директор|стади|театр|кинотеатр|детск\w* сад|садик|приют|ветклиник|аптек|"
@@ -174,7 +174,7 @@ _CONTACT_NOUN_RE = re.compile(
     r"((?:[а-я]+\s+)?[а-я]+)"
 )
 # The data should go to this chat, whatever else is said: «в личку и сюда».
-_HERE = re.compile(r"(?<![а-я])(?:сюда|здесь|в чат|в этот чат|в этом чате|в чате|в общий|в группу|в беседу|в ответ|в комментари|в коммент)")
+_HERE = re.compile(r"(?<![а-я])(?<!не )(?:сюда|здесь|в чат|в этот чат|в этом чате|в чате|в общий|в группу|в беседу|в ответ|в комментари|в коммент)")
 # Warnings anywhere in the sentence: «если просят прислать СНИЛС в чат — не делайте этого».
 _WARNING = re.compile(
     r"(?<![а-я])(?:нельзя|никогда|никому|запрещ\w*|мошенни\w*|не (?:надо|нужно|стоит|делайте|присылайте|скидывайте|пишите|"
@@ -355,8 +355,9 @@ def _classify(digits: str, raw: str, before: str, sentence: str, after: str) -> 
     if (
         5 <= n <= 7
         and _CITY_PHONE_RE.fullmatch(raw)
-        and _PHONE_NOUN_RE.search(before[-30:])
-        and (_HOME_PHONE_RE.search(before[-40:]) or _phone_owner(before, after) == "other")
+        and _PHONE_NOUN_RE.search(before[-45:])
+        and (_HOME_PHONE_RE.search(before[-45:]) or _HOME_PHONE_RE.search(after[:15])
+             or _phone_owner(before, after) == "other")
     ):
         return _phone_reason(before, sentence, after)
     return None
@@ -378,12 +379,12 @@ def _phone_reason(before: str, sentence: str, after: str) -> str | None:
     if re.search(r"8\D{0,3}800", before[-3:] + sentence) and "800" in sentence:
         return None  # toll-free helpline
     owner = _phone_owner(before, after)
+    if owner == "own":
+        return None  # «наш домашний номер», «мой рабочий телефон»: given by its owner
     if owner == "other" or _PERSONAL.search(sentence):
         return "phone number of a private person"
     if owner == "official" or _OFFICIAL.search(sentence) or _ORGANISATION_NAME.search(sentence):
         return None
-    if owner == "own":
-        return None  # one's own number
     if _OWN_PHONE_RE.search(sentence) and not _THIRD_PERSON_RE.search(sentence):
         return None  # «пишите мне в ватсап …», «я на связи …»
     return "phone number of a private person"

@@ -75,6 +75,18 @@ LATIN_HINT_RE = _LATIN_HINT_RE
 NUMBER_WORD_RE = _NUMBER_WORD_RE
 
 
+# A word written in Cyrillic with a Latin look-alike or two («кoд» with a Latin «o», «Kто»): the
+# keyword rules read it as the Cyrillic word it shows. One letter for one, so positions do not move.
+_MIXED_WORD_RE = re.compile(r"[a-zа-я]*(?:[а-я][a-z]|[a-z][а-я])[a-zа-я]*")
+_LATIN_LOOKALIKES = str.maketrans("aceopxykmtbh", "асеорхукмтвн")
+MIXED_WORD_RE = _MIXED_WORD_RE
+
+
+def unmixed(text: str) -> str:
+    """`text` with the Latin look-alikes inside mixed-script words made Cyrillic (same length)."""
+    return _MIXED_WORD_RE.sub(lambda m: m.group().translate(_LATIN_LOOKALIKES), text)
+
+
 def cyrillic_view(text: str) -> View | None:
     """Latin words that are transliterated Russian, rewritten in Cyrillic («parol» → «пароль»).
 

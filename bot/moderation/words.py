@@ -119,6 +119,8 @@ class WordScanner:
             if obscene:
                 reason = "сука used as a swear word" if obscene == "suka" else obscene
                 hits.append(Hit(label=Label.PROFANITY, start=start, end=end, reason=reason))
+            if not obscene and names.in_full_name(norm.original, start, end):
+                continue  # «Дураков Сергей Петрович» is a teacher's surname
             if cls.pejorative or (obscene and self._may_aim(tokens, tok)):
                 quotes = quotes if quotes is not None else _quoted_spans(norm.text)
                 words, index = self._context(norm, tokens, tok, quotes, built)
