@@ -118,18 +118,19 @@ class Word(NamedTuple):
     dash_after: bool  # a spaced dash follows («Тимофей — болван»), not a hyphen
 
 
-def is_insult(words: list[Word], index: int, kind: str, message: str) -> bool:
+def is_insult(words: list[Word], index: int, kind: str, message: str, *, obscene: bool = False) -> bool:
     """Whether the pejorative at `words[index]` insults someone in its sentence.
 
     `kind` is a lexicon kind, or "expletive" for сука/блядь, which are also
     interjections («сука, ручка потекла») and so need an explicit target.
-    `message` is the whole normalised message (for homework cues).
+    `message` is the whole normalised message (for homework cues). `obscene`: an obscene noun for a
+    person («долбоёбы»), which no capital letter turns into a name.
     """
     word = words[index]
     if word.quoted or word.hyphen_joined or _card_game(words, index):
         return False
     opens_address = index == 0 and len(words) > 1 and words[1].text in _YOU  # «Баран ты, Петька»
-    if word.capitalised and not opens_address and (index > 0 or morphology.is_proper_name(word.text)):
+    if word.capitalised and not obscene and not opens_address and (index > 0 or morphology.is_proper_name(word.text)):
         return False  # a name, surname or title: «Козлов», «синдром Дауна»
     before = [w.text for w in words[max(0, index - 4) : index]]
     if before and before[-1] == "не":
@@ -152,7 +153,8 @@ def is_insult(words: list[Word], index: int, kind: str, message: str) -> bool:
     if kind == "expletive":
         # «сука, ты опять…» is an interjection; «ты сука» / «эта сука» / «X — сука» is not.
         near = [*before[-2:], after]
-        return bool(SECOND_PERSON.intersection(near) or THIRD_PERSON.intersection(before[-1:])) or _after_dash(words, index)
+        return (bool(SECOND_PERSON.intersection(near) or THIRD_PERSON.intersection(before[-1:])) or _after_dash(words, index)
+                or (index > 0 and words[index - 1].followed_by != "," and _predicated_of_name(words, index, kind)))
     if kind in ("adjective", "mild") and _qualifies_a_thing(words, index):
         return False  # «ты толстую тетрадь купил?»: the adjective belongs to the noun after it
     if you or _after_dash(words, index) or _said_of_someone_at_us(words, index) or _predicated_of_name(words, index, kind):

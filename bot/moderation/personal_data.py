@@ -66,7 +66,7 @@ _NUMBER_EXEMPT = re.compile(
 # Official or institutional phones are public; a personal marker overrides.
 _OFFICIAL = re.compile(
     r"школ(?!ьн(?:ая|ой|ую|ый|ого|ом|ому))|гимнази|лице[йя]|приемн|секретар|канцеляр|вахт|горяч|лини[яи]|поддержк|довери|справочн|дежурн|регистратур|"
-    r"поликлиник|больниц|медпункт|администрац|еддс|мфц|гибдд|жкх|(?<![а-я])рэс(?![а-я])|водоканал|управляющ|соцзащит|роно(?![а-я])|экстренн|аварийн|учрежден|отдел|полици|мчс|скорая|госуслуг|бухгалтер|диспетчер|музе|библиотек|"
+    r"поликлиник|больниц|медпункт|учительск|администрац|еддс|мфц|гибдд|жкх|(?<![а-я])рэс(?![а-я])|водоканал|управляющ|соцзащит|роно(?![а-я])|экстренн|аварийн|учрежден|отдел|полици|мчс|скорая|госуслуг|бухгалтер|диспетчер|музе|библиотек|"
     r"охран|пост(?![а-я])|бассейн|клуб|центр(?:а|е|у|ом)?(?![а-я])|студи[яию]|секци|такси|магазин|салон|служб|компани|организац|фирм|(?<![а-я])ооо|"
     r"мбоу|маоу|гбоу|(?<![а-я])сош|(?<![а-я])доу|запис[ьи]|справк|режим работы|часы работы|администратор|столов|"
     r"комбинат|лагер|кружк|медсестр|медкабинет|психолог|логопед|завуч|директор|стади|театр|кинотеатр|детск\w* сад|садик|приют|ветклиник|аптек|"
@@ -383,7 +383,9 @@ def _phone_reason(before: str, sentence: str, after: str) -> str | None:
         return None  # «наш домашний номер», «мой рабочий телефон»: given by its owner
     if owner == "other" or _PERSONAL.search(sentence):
         return "phone number of a private person"
-    if owner == "official" or _OFFICIAL.search(sentence) or _ORGANISATION_NAME.search(sentence):
+    # An organisation named near the number, not anywhere in the sentence («… можете написать про справку»).
+    near = before[-60:] + " " + after[:30]
+    if owner == "official" or _OFFICIAL.search(near) or _ORGANISATION_NAME.search(sentence):
         return None
     if _OWN_PHONE_RE.search(sentence) and not _THIRD_PERSON_RE.search(sentence):
         return None  # «пишите мне в ватсап …», «я на связи …»
@@ -408,7 +410,10 @@ def _phone_owner(before: str, after: str) -> str | None:
         if head and is_possessive_of_person(head[-1]):
             return "other"  # «её номер», «Катин телефон», «мамин мобильный»
     else:
-        verdict = _owner_of_words(list(reversed(_WORD_RE.findall(before[-30:])[-3:])))
+        words = _WORD_RE.findall(before[-30:])[-3:]
+        if len(words) >= 2 and words[-1] in OWN_WORDS and _person(words[-2]):
+            return "other"  # «соседка моя, 8 925 …»: my neighbour's number
+        verdict = _owner_of_words(list(reversed(words)))
         if verdict:
             return verdict
     words_after = _WORD_RE.findall(after[:30])
@@ -446,7 +451,7 @@ def _someone_elses(text: str) -> bool:
         after = _WORD_RE.findall(text[m.end() : m.end() + 30])[:2]
         if any(w not in OWN_WORDS and _person(w) for w in before + after[:1]):
             return True
-        if after[:1] and after[0] in ("моей", "моего", "моих", "своей", "своего") and after[1:] and _person(after[1]):
+        if after[:1] and after[0] in ("моей", "моего", "моих", "своей", "своего", "нашей", "нашего", "наших") and after[1:] and _person(after[1]):
             return True
     return False
 

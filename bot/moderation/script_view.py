@@ -19,7 +19,7 @@ _LATIN_WORD_RE = re.compile(r"(?<![\w@./])[a-z]+(?:'|’)?(?![\w@]|\.[a-z])")
 _ANY_LATIN_RE = re.compile(r"[a-z]")
 # Latin spellings of the keywords the rules look for; other Latin text is left alone.
 _LATIN_HINT_RE = re.compile(
-    r"par[o0]l|pa[s$]{2}|log[i1]n|ak{1,2}(?:a|au|o|[^a-z]|$)|acc|uch[eyi]?o?t|kod|sms|smc|adr[ae]s|zhiv|jiv|"
+    r"p[a@]r[o0]l|pa[s$]{2}|log[i1]n|ak{1,2}(?:a|au|o|[^a-z]|$)|acc|uch[eyi]?o?t|kod|sms|smc|adr[ae]s|zhiv|jiv|"
     r"(?<![a-z])(?:ul|kv|pr|mkr|d|dom|skin|kin|dai|daj|day|pasport|snils|inn|polis|moi|moj|moy|tvoi|tvoj)(?![a-z])"
 )
 # Transliterated words the dictionary does not know but the rules look for.

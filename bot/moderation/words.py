@@ -124,7 +124,7 @@ class WordScanner:
             if cls.pejorative or (obscene and self._may_aim(tokens, tok)):
                 quotes = quotes if quotes is not None else _quoted_spans(norm.text)
                 words, index = self._context(norm, tokens, tok, quotes, built)
-                if cls.pejorative and insults.is_insult(words, index, cls.kind, norm.text):
+                if cls.pejorative and insults.is_insult(words, index, cls.kind, norm.text, obscene=bool(obscene)):
                     reason = f"pejorative «{cls.pejorative}» about a person"
                     hits.append(Hit(label=Label.INSULT, start=start, end=end, reason=reason))
                 elif not cls.pejorative and cls.kind == "expletive" and insults.obscene_aimed_at_person(words, index):
