@@ -252,7 +252,10 @@ class _Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", _RussianHelp)
         kwargs["add_help"] = False
         super().__init__(*args, **kwargs)
-        self.options = self.add_argument_group("параметры")
+        # argparse's own sections, retitled: every argument added anywhere lands under a Russian heading.
+        self._positionals.title = "аргументы"
+        self._optionals.title = "параметры"
+        self.options = self._optionals
         self.options.add_argument("-h", "--help", action="help", help="показать эту справку и выйти")
 
     def error(self, message: str) -> NoReturn:

@@ -1,3 +1,4 @@
+import argparse
 from pathlib import Path
 
 import pytest
@@ -152,6 +153,21 @@ def test_cli_help_and_errors_are_in_russian(capsys: pytest.CaptureFixture[str]) 
     with pytest.raises(SystemExit):
         main([])
     assert "не хватает аргументов" in capsys.readouterr().err
+
+
+def test_every_subcommands_help_is_in_russian(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import build_parser
+
+    parser = build_parser()
+    commands = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
+    paths = [[name] for name in commands.choices] + [["roster", "import"]]
+    for path in paths:
+        with pytest.raises(SystemExit):
+            build_parser().parse_args([*path, "--help"])
+        shown = capsys.readouterr().out
+        assert shown.startswith("Использование: schoolbot " + " ".join(path)), path
+        for english in ("usage:", "positional arguments", "options:", "show this help"):
+            assert english not in shown, (path, english)
 
 
 def test_check_config_says_it_in_russian(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -19,12 +19,17 @@ EXIT_BAD_FILE = 2
 
 
 def add_roster_commands(sub: argparse._SubParsersAction) -> None:
-    roster = sub.add_parser("roster", help="списки классов из электронного журнала")
-    actions = roster.add_subparsers(dest="roster_command", required=True)
-    load = actions.add_parser("import", help="загрузить CSV-файл со списками классов (сначала — предпросмотр)")
-    load.add_argument("file", help="CSV-файл: Класс; Фамилия; Имя; Отчество; Дата рождения")
-    load.add_argument("--class", dest="school_class", help="класс файла без столбца «Класс», например 5А")
-    load.add_argument("--config", help="путь к config.toml")
+    roster = sub.add_parser("roster", help="списки классов из электронного журнала",
+                            description="Списки классов из электронного журнала (CSV).")
+    # The same parser class as the main one: Russian usage, help and errors all the way down.
+    actions = roster.add_subparsers(title="команды", dest="roster_command", required=True, metavar="КОМАНДА",
+                                    parser_class=type(roster))
+    load = actions.add_parser("import", help="загрузить CSV-файл со списками классов (сначала — предпросмотр)",
+                              description="Загрузить CSV-файл со списками классов: сначала предпросмотр, "
+                                          "с --apply — изменения.")
+    load.add_argument("file", metavar="ФАЙЛ", help="CSV-файл: Класс; Фамилия; Имя; Отчество; Дата рождения")
+    load.add_argument("--class", dest="school_class", metavar="КЛАСС", help="класс файла без столбца «Класс», например 5А")
+    load.add_argument("--config", metavar="ФАЙЛ", help="путь к config.toml")
     load.add_argument("--apply", action="store_true", help="применить изменения (без этого — только предпросмотр)")
     load.set_defaults(func=cmd_roster_import)
 
