@@ -220,7 +220,10 @@ def coverage_line(c: ClassCoverage) -> str:
         pupils = f"учеников в боте {c.pupils}, {NO_LIST}"
     else:
         pupils = f"учеников {c.pupils} из {c.on_list}{percent(c.pupils, c.on_list)}"
-    with_parent = f"с родителем в боте — {c.with_parent}{percent(c.with_parent, c.on_list)}"
+    # Children named by connected parents, whether or not the child is connected: «у 2 учеников родитель в боте»
+    # reads right even beside «учеников в боте 1».
+    with_parent = (f"у {plural(c.with_parent, 'ученика', 'учеников', 'учеников')}{percent(c.with_parent, c.on_list)} "
+                   "родитель в боте" if c.with_parent else "ни у кого родитель не в боте")
     return f"• {c.label}: {pupils}; {with_parent}; родителей {c.parents}"
 
 

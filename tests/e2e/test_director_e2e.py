@@ -92,7 +92,7 @@ async def test_statistics_are_exact_for_the_sandbox_school(world: SandboxWorld) 
     text = summary.text
     assert ("Люди в боте: 1 ученик, 2 родителя, 2 учителя, 1 классный руководитель, 1 член администрации, "
             "1 администратор.") in text
-    assert "• 5А: учеников в боте 1, список не загружен; с родителем в боте — 2; родителей 2" in text
+    assert "• 5А: учеников в боте 1, список не загружен; у 2 учеников родитель в боте; родителей 2" in text
     assert "Писали в чатах: за 7 дней — 3 человека, за 30 дней — 3 человека." in text
     # Commands count too (/пригласить); /привязать came before the chat was bound, /статистика is not counted yet.
     assert "• Учительская: 1; 1 / 1" in text
