@@ -18,7 +18,7 @@ CSV = "Фамилия;Имя\nИванов;Пётр\n".encode("cp1251")
 async def test_a_vk_document_is_delivered_with_a_url_the_bot_can_download() -> None:
     async with VkEmulator(group_id=56) as emu:
         emu.add_user(7, "Анна", "Смирнова")
-        attachment = emu.user_uploads_doc(7, "5А.csv", CSV)
+        attachment = emu.user_attachment(7, "doc", CSV, "5А.csv")
         message = await emu.user_writes(7, "/список 5А", attachments=[attachment])
         incoming = translate({"type": "message_new", "event_id": "e1", "object": {"message": message}}, 56)
         assert incoming is not None and isinstance(incoming.event, MessageIn)
@@ -40,7 +40,7 @@ async def test_a_vk_document_is_delivered_with_a_url_the_bot_can_download() -> N
 async def test_a_max_file_is_delivered_with_a_url_the_bot_can_download() -> None:
     async with MaxEmulator() as emu:
         emu.add_user(7, "Анна", "Смирнова")
-        attachment = emu.user_uploads_file(7, "5А.csv", CSV)
+        attachment = emu.user_attachment("doc", CSV, "5А.csv")
         message = await emu.user_writes(7, "/список 5А", attachments=[attachment])
         [document], unreadable = read_attachments(message["body"]["attachments"])
         assert not unreadable

@@ -101,7 +101,7 @@ async def test_vk_downloads_what_people_attach(vk: tuple[VkEmulator, VkAdapter])
         await adapter.gateway.download(attachment["doc"]["url"], limit=10)
     assert too_big.value.problem is Problem.REJECTED
     with pytest.raises(GatewayError) as gone:
-        await adapter.gateway.download(attachment["doc"]["url"].replace("/media/", "/media/x"), limit=1000)
+        await adapter.gateway.download(attachment["doc"]["url"].replace("hash=", "hash=x"), limit=1000)
     assert gone.value.problem is Problem.NOT_FOUND
 
 

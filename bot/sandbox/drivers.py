@@ -73,11 +73,10 @@ class Driver(Protocol):
     def chat_key(self, chat: str) -> str: ...
     def conversation(self, user: int, chat: str | None) -> int: ...
     async def write(self, user: int, text: str, chat: str | None = None, *, reply_to: str | None = None) -> str: ...
-    async def send_file(self, user: int, filename: str, data: bytes, text: str = "", chat: str | None = None) -> str:
-        """Write `text` with a document attached (a CSV class list)."""
-        ...
     async def write_with_file(self, user: int, text: str, chat: str | None = None, *, kind: str, data: bytes,
-                              filename: str) -> str: ...
+                              filename: str) -> str:
+        """Write `text` with a photo («photo») or a document («doc»: a CSV class list) attached."""
+        ...
     def bot_files(self, user: int, chat: str | None = None) -> list[SentFile]: ...
     async def open_link(self, user: int, payload: str) -> None: ...
     async def forward(self, user: int, chat: str, ref: str, text: str = "") -> str:
@@ -122,12 +121,6 @@ class VkDriver:
     async def write(self, user: int, text: str, chat: str | None = None, *, reply_to: str | None = None) -> str:
         sent = await self.emulator.user_writes(user, text, peer_id=self.chats[chat] if chat else None,
                                                reply_to_cmid=int(reply_to) if reply_to else None)
-        return str(sent["conversation_message_id"])
-
-    async def send_file(self, user: int, filename: str, data: bytes, text: str = "", chat: str | None = None) -> str:
-        attachment = self.emulator.user_uploads_doc(user, filename, data)
-        sent = await self.emulator.user_writes(user, text, peer_id=self.chats[chat] if chat else None,
-                                               attachments=[attachment])
         return str(sent["conversation_message_id"])
 
     async def write_with_file(self, user: int, text: str, chat: str | None = None, *, kind: str, data: bytes,
@@ -239,12 +232,6 @@ class MaxDriver:
     async def write(self, user: int, text: str, chat: str | None = None, *, reply_to: str | None = None) -> str:
         sent = await self.emulator.user_writes(user, text, chat_id=self.chats[chat] if chat else None,
                                                reply_to_mid=reply_to)
-        return str(sent["body"]["mid"])
-
-    async def send_file(self, user: int, filename: str, data: bytes, text: str = "", chat: str | None = None) -> str:
-        attachment = self.emulator.user_uploads_file(user, filename, data)
-        sent = await self.emulator.user_writes(user, text, chat_id=self.chats[chat] if chat else None,
-                                               attachments=[attachment])
         return str(sent["body"]["mid"])
 
     async def write_with_file(self, user: int, text: str, chat: str | None = None, *, kind: str, data: bytes,

@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import inspect
 import json
+import mimetypes
 import secrets
 import time
 from collections import defaultdict, deque
@@ -46,7 +47,7 @@ _CONTROL_ACTIONS = (
     "user_writes", "user_edits", "user_joins_by_link", "user_added", "user_leaves", "press_button",
     "add_user", "add_chat", "set_bot_admin", "expire_key", "fail_next", "http_error_next", "delay_next", "drop_next",
     "duplicate_next_event", "set_callback_server", "remove_callback_server", "push_raw_event",
-    "user_uploads_doc",
+    "user_attachment",
 )
 
 
@@ -242,35 +243,25 @@ class VkEmulator:
         st.deliver_message_new(message)
         return public_message(message)
 
-    def user_uploads_doc(self, user_id: int, filename: str, data: bytes | str,
-                         content_type: str = "text/csv") -> dict[str, Any]:
-        """A document a person attaches (paperclip → file): returns the attachment to pass to user_writes.
+    def user_attachment(self, user_id: int, kind: str, data: bytes | str, filename: str) -> dict[str, Any]:
+        """A photo («photo») or a document a person attaches (pass it to user_writes), in VK's shape.
 
-        Its `url` is served by the emulator, as vk.com/doc… links are by VK, without a token."""
+        A document's `url` is a vk.com/doc… link whose hash is the only key, as at VK (no token); a photo's
+        is the picture itself. Both are served by the emulator."""
         st = self._state
         raw = data.encode("utf-8") if isinstance(data, str) else data
-        doc_id = st.next_object_id()
-        upload = UploadedFile("doc", filename, len(raw), content_type, raw, token=secrets.token_hex(9))
-        st.user_docs[(user_id, doc_id)] = upload
-        ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-        return {"type": "doc", "doc": {"id": doc_id, "owner_id": user_id, "title": filename, "size": len(raw),
-                                       "ext": ext, "date": int(time.time()), "type": 1,
-                                       "url": f"{st.base_url}/doc{user_id}_{doc_id}?hash={upload.token}&dl=1"}}
-    def user_attachment(self, user_id: int, kind: str, data: bytes, filename: str) -> dict[str, Any]:
-        """A photo or document a person attaches (pass it to user_writes): VK's shape, its URL served here."""
+        number = st.next_object_id()
         token = secrets.token_hex(16)
-        upload = UploadedFile("photo" if kind == "photo" else "doc", filename, len(data),
-                              "image/png" if kind == "photo" else "application/octet-stream", data, token=token,
-                              saved=True)
-        self._user_files[token] = upload
-        url = f"{self._state.base_url}/_emulator/media/{token}"
-        number = self._state.next_object_id()
         if kind == "photo":
-            size = {"type": "x", "url": url, "width": 640, "height": 480}
+            self._user_files[token] = UploadedFile("photo", filename, len(raw), "image/png", raw, token=token, saved=True)
+            size = {"type": "x", "url": f"{st.base_url}/_emulator/media/{token}", "width": 640, "height": 480}
             return {"type": "photo", "photo": {"id": number, "owner_id": user_id, "sizes": [size]}}
+        content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        st.user_docs[(user_id, number)] = UploadedFile("doc", filename, len(raw), content_type, raw, token=token)
         ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-        return {"type": "doc", "doc": {"id": number, "owner_id": user_id, "title": filename, "size": len(data),
-                                       "ext": ext, "url": url}}
+        return {"type": "doc", "doc": {"id": number, "owner_id": user_id, "title": filename, "size": len(raw),
+                                       "ext": ext, "date": int(time.time()), "type": 1,
+                                       "url": f"{st.base_url}/doc{user_id}_{number}?hash={token}&dl=1"}}
 
     async def user_edits(self, user_id: int, peer_id: int, cmid: int, text: str) -> dict:
         message = self._state.find_message(peer_id, cmid=cmid)

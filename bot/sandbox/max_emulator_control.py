@@ -25,7 +25,7 @@ CONTROL_ACTIONS = (
     "add_user", "add_chat", "set_bot_permissions", "set_link", "reset_link", "bot_added_to_chat",
     "bot_removed_from_chat", "user_writes", "user_edits", "user_deletes", "user_starts_bot", "user_stops_bot",
     "user_joins_by_link", "user_added", "user_leaves", "admin_removes", "user_changes_title", "press_button",
-    "fail_next", "delay_next", "drop_next", "duplicate_next_update", "attachment_not_ready", "user_uploads_file",
+    "fail_next", "delay_next", "drop_next", "duplicate_next_update", "attachment_not_ready", "user_attachment",
 )
 
 

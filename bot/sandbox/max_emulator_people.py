@@ -7,6 +7,7 @@ the bot may see.
 
 from __future__ import annotations
 
+import mimetypes
 import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -145,33 +146,25 @@ class PeopleMixin:
         st.emit("message_created", chat, message=message, **extra)
         return message
 
-    def user_uploads_file(self, user_id: int, filename: str, data: bytes | str,
-                          content_type: str = "text/csv") -> dict[str, Any]:
-        """A file a person attaches: returns the attachment (schema FileAttachment) to pass to user_writes.
+    def user_attachment(self, kind: str, data: bytes | str, filename: str) -> dict[str, Any]:
+        """A photo («photo») or a document a person attaches (pass it to user_writes), as MAX shows it.
 
-        Its payload `url` is served by the emulator without a token, like MAX's file links."""
+        A document's payload `url` is a file link served without a token, like MAX's; a photo's is the
+        picture itself."""
         st = self._state
-        self._ensure_user(user_id)
         raw = data.encode("utf-8") if isinstance(data, str) else data
         token = secrets.token_urlsafe(24)
-        upload = UploadedFile("file", filename, len(raw), content_type, raw, token=token,
-                              object_id=st.next_object_id())
+        if kind == "photo":
+            upload = UploadedFile("image", filename, len(raw), "image/png", raw, token=token, object_id=st.next_object_id())
+            self.user_files[token] = upload
+            url = f"{st.base_url}/_emulator/media/{token}"
+            return {"type": "image", "payload": {"photo_id": upload.object_id, "token": token, "url": url}}
+        content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        upload = UploadedFile("file", filename, len(raw), content_type, raw, token=token, object_id=st.next_object_id())
         st.user_files.append(upload)
         return {"type": "file", "payload": {"url": f"{st.base_url}/files/{token}", "token": token,
                                             "fileId": upload.object_id},
                 "filename": filename, "size": len(raw)}
-    def user_attachment(self, kind: str, data: bytes, filename: str) -> dict[str, Any]:
-        """A photo («photo») or document a person attaches (pass it to user_writes), as MAX shows it."""
-        st = self._state
-        token = secrets.token_urlsafe(24)
-        upload = UploadedFile("image" if kind == "photo" else "file", filename, len(data),
-                              "image/png" if kind == "photo" else "application/octet-stream", data, token=token,
-                              object_id=st.next_object_id())
-        self.user_files[token] = upload
-        url = f"{st.base_url}/_emulator/media/{token}"
-        if kind == "photo":
-            return {"type": "image", "payload": {"photo_id": upload.object_id, "token": token, "url": url}}
-        return {"type": "file", "payload": {"url": url, "token": token}, "filename": filename, "size": len(data)}
 
     async def user_edits(self, user_id: int, mid: str, text: str) -> dict:
         st = self._state

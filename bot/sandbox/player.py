@@ -90,7 +90,7 @@ class Player:
                 data = self._file(step.file)
                 self.out(f"[{self._title(chat, who.vk_id)}] {who.name} ({who.title}) присылает файл «{step.file}» "
                          f"с подписью: {text}")
-                await people.send_file(who.vk_id, Path(step.file).name, data, text, chat)
+                await people.write_with_file(who.vk_id, text, chat, kind="doc", data=data, filename=Path(step.file).name)
             else:
                 reply_to = None
                 if step.reply_to:

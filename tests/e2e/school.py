@@ -63,7 +63,7 @@ async def say(people: Driver, user: int, text: str, chat: str | None = None) -> 
 
 
 async def send_file(people: Driver, user: int, name: str, data: bytes, text: str, chat: str | None = None) -> Seen:
-    await people.send_file(user, name, data, text, chat)
+    await people.write_with_file(user, text, chat, kind="doc", data=data, filename=name)
     return await people.next_bot_message(user, chat, predicate=lambda m: bool(m.text))
 
 
