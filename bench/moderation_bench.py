@@ -40,21 +40,28 @@ OWN_SETS = {
     "own_aside2": ROOT / "tests/data/moderation_own_aside2.jsonl",
 }
 # Written blind to the rules from the policy alone, by sessions that never saw them; scored after the
-# rules of a round were frozen, never tuned on. Round 1's set was seen while round 2 was developed.
+# rules of a round were frozen, never tuned on. An older round's set was seen while the next was developed.
 INDEPENDENT_SETS = {
-    "round 2 (independent)": ROOT / "tests/data/moderation_blind_round2_2026-11-29.jsonl",
+    "round 4 (independent)": ROOT / "tests/data/moderation_blind_round4_2026-11-30.jsonl",
+    "round 3 (seen in round 4)": ROOT / "tests/data/moderation_blind_round3_2026-11-30.jsonl",
+    "round 2 (seen in round 3)": ROOT / "tests/data/moderation_blind_round2_2026-11-29.jsonl",
     "round 1 (seen in round 2)": ROOT / "tests/data/moderation_blind_2026-11-29.jsonl",
 }
 TARGETS = {"profanity": "≥ 0.97", "insult": "≥ 0.90", "personal_data": "≥ 0.95", "account_sharing": "≥ 0.92"}
-INDEPENDENT_NOTES = """Misses on the round-2 set, by kind: account sharing is behind — requests for someone's login
-(«дай свой логин от …»), passwords posted without the word «пароль» or spelled oddly, accounts offered for
-rent or given away in free wording, codes with dashes, scams asking the chat for SMS codes; personal data
-misses a home landline written city-style, a village address described by landmarks, a request for
-passports phrased through a third party; insults miss a pejorative inside a hyphenated compound. False
-alarms: a literary character called «эгоист» in a discussion, a warning about unexpected SMS codes, the
-last digits of a card. The round-1 rules scored macro-F1 0.920 and 8 of 452 clean flagged on the round-2
-set; on the round-1 set they scored macro-F1 0.928 and 4 of 442 (reported then). Three false alarms
-seen in the round-1 set were fixed in round 2, so that set is no longer independent."""
+INDEPENDENT_NOTES = """Round 4 (805 messages, 452 clean) was written blind to the rules and scored once, after the
+round-4 rules were frozen (git 325e1d8): every target is met there. Sets differ in difficulty, so each set
+was also scored with the older rules: on round 4, the round-2 rules score macro-F1 0.952 (account sharing
+0.917, personal data 0.967, 4 of 452 clean flagged) and the round-3 rules 0.953 (account sharing 0.923);
+on round 3 (832 messages, a harder set), the round-2 rules scored 0.933 and the round-3 rules 0.938
+(account sharing 0.866, personal data 0.948, 5 of 476 clean flagged) when it was scored once; round 4 was
+developed from round 3's misses, so that set's numbers below are no longer independent.
+Misses on the round-4 set, by kind: digits written as look-alike letters inside phone numbers («8 9I2 5O7»,
+«0З8») and inside keywords («к0д», «пар0ль», «п@роль», «p a r o l»); asking for an account without a verb of
+giving («дайте зайти», «ищу аккаунт … заплачу»), «делюсь» an account; an alphanumeric code sent by e-mail;
+insults made of мат predicated of a person («Физрук ебанутый», «Училка — тупая пизда»), collective
+«мудачьё», a hyphenated «мамаши-курицы», «даун» as a pejorative. False alarms: «ножницы тупые» (a thing),
+a joke about changing a password «если он у вас 123456», one's own number for a money transfer, a question
+about a committee's phone that has none."""
 
 # Function words given to check-swear instead of NLTK's list, which it would try to download.
 RU_STOPWORDS = "и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее мне было вот от меня еще нет о из ему теперь когда даже ну ли если уже или ни быть был него до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя их чем была сам чтоб без будто чего раз тоже себе под будет ж тогда кто этот того потому этого какой совсем ним здесь этом один почти мой тем чтобы нее сейчас были куда зачем всех никогда можно при наконец два об другой хоть после над больше тот через эти нас про всего них какая много разве три эту моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя такой им более всегда конечно всю между".split()

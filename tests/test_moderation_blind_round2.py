@@ -13,5 +13,5 @@ SET = Path(__file__).parent / "data" / "moderation_blind_round2_2026-11-29.jsonl
 def test_the_round2_blind_set_scores_as_reported() -> None:
     result = score(SET)
     assert result.messages == 821
-    assert result.macro_f1 >= 0.945, result.f1
-    assert result.flagged_clean <= 7, result.flagged_clean
+    assert result.macro_f1 >= 0.980, result.f1  # 0.946 when scored once (round 2 rules)
+    assert result.flagged_clean <= 2, result.flagged_clean

@@ -192,7 +192,7 @@ _SPACED_SECRET_RE = re.compile(
 )
 # A login posted with «the password is the same» (or derived from it).
 _SAME_AS_LOGIN_RE = re.compile(
-    r"(?<![а-я])логин\w*(?:\s+(?:от|для|в)\s+\S+)?\s*[:—–-]\s*([^\s,;«»\"'()]{4,})[^.!?\n]{0,20}?(?<![а-я])парол\w*\s+"
+    r"(?<![а-я])логин\w*(?:\s+(?:от|для|в)\s+\S+)?\s*[:—–-]\s*([^\s,;«»\"'()]{4,})(?=[\s,;])[^.!?\n]{0,20}?(?<![а-я])парол\w*\s+"
     r"(?:такой\s+же|тот\s+же|такой\s+как|как\s+(?:и\s+)?(?:у\s+)?логин|совпада)"
 )
 # «kostya_papa / 5511Aa»: a login and a secret side by side, in a message about an account.
@@ -312,7 +312,7 @@ def _looks_like_typed_secret(token: str) -> bool:
     """Digits and Latin letters (symbols allowed, «P@ssw0rd1»), and no address or e-mail."""
     token = token.rstrip(".!?")
     return (any(ch.isdigit() for ch in token) and any("a" <= ch <= "z" for ch in token) and "://" not in token
-            and not _EMAIL_RE.fullmatch(token))
+            and not ("@" in token and _EMAIL_RE.fullmatch(token)))
 
 
 def _secret_after(text: str, pos: int, limit: int) -> tuple[int, int] | None:

@@ -19,7 +19,7 @@ import re
 
 from bot.moderation.account_sharing import ACCESS_HINT_RE
 from bot.moderation.personal_data import ADDRESS_HINT_RE, REQUEST_HINT_RE, REQUEST_VERB_HINT_RE
-from bot.moderation.script_view import ID_WORDS_RE, LATIN_HINT_RE, MIXED_WORD_RE, NUMBER_WORD_RE, unmixed
+from bot.moderation.script_view import ID_WORDS_RE, LATIN_HINT_RE, MIXED_PAIR_RE, NUMBER_WORD_RE, unmixed
 
 DIGIT = 1 << 0
 DIGITS4 = 1 << 9  # four digits in a row (dashes, brackets allowed): an identifier, a phone or a code may be here
@@ -103,7 +103,7 @@ _WORD_HINTS = ((REQUEST_HINT_RE, REQUEST), (REQUEST_VERB_HINT_RE, REQUEST_VERB),
 
 # One search that fails on most words before the separate ones run.
 _ANY_HINT_RE = re.compile(
-    "|".join(f"(?:{r.pattern})" for r in (_DIGIT_RE, *(hint for hint, _ in _WORD_HINTS), _SEPARATOR_RE, MIXED_WORD_RE))
+    "|".join(f"(?:{r.pattern})" for r in (_DIGIT_RE, *(hint for hint, _ in _WORD_HINTS), _SEPARATOR_RE, MIXED_PAIR_RE))
 )
 
 
@@ -123,7 +123,7 @@ def word_bits(word: str) -> int:
     for hint, bit in _WORD_HINTS:
         if hint.search(word):
             bits |= bit
-    if MIXED_WORD_RE.search(word):
+    if MIXED_PAIR_RE.search(word):
         plain = unmixed(word)
         if plain != word:
             bits |= MIXED | word_bits(plain)

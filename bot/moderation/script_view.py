@@ -77,14 +77,23 @@ NUMBER_WORD_RE = _NUMBER_WORD_RE
 
 # A word written in Cyrillic with a Latin look-alike or two («кoд» with a Latin «o», «Kто»): the
 # keyword rules read it as the Cyrillic word it shows. One letter for one, so positions do not move.
-_MIXED_WORD_RE = re.compile(r"[a-zа-я]*(?:[а-я][a-z]|[a-z][а-я])[a-zа-я]*")
+# Both searches are linear: a two-letter pair, then each run of letters once (a 4,096-letter word too).
+_MIXED_PAIR_RE = re.compile(r"[а-я][a-z]|[a-z][а-я]")
+_LETTER_RUN_RE = re.compile(r"[a-zа-я]+")
 _LATIN_LOOKALIKES = str.maketrans("aceopxykmtbh", "асеорхукмтвн")
-MIXED_WORD_RE = _MIXED_WORD_RE
+MIXED_PAIR_RE = _MIXED_PAIR_RE
 
 
 def unmixed(text: str) -> str:
     """`text` with the Latin look-alikes inside mixed-script words made Cyrillic (same length)."""
-    return _MIXED_WORD_RE.sub(lambda m: m.group().translate(_LATIN_LOOKALIKES), text)
+    if not _MIXED_PAIR_RE.search(text):
+        return text
+    return _LETTER_RUN_RE.sub(_unmix_run, text)
+
+
+def _unmix_run(run: re.Match[str]) -> str:
+    word = run.group()
+    return word.translate(_LATIN_LOOKALIKES) if _MIXED_PAIR_RE.search(word) else word
 
 
 def cyrillic_view(text: str) -> View | None:
