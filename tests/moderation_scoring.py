@@ -23,6 +23,11 @@ class Score:
         return sum(self.f1.values()) / len(self.f1)
 
 
+def labels(text: str) -> set[str]:
+    """The labels the default check gives a message, as plain strings."""
+    return {str(label) for label in default_checker().check(text).labels}
+
+
 def score(path: Path) -> Score:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     checker = default_checker()

@@ -18,13 +18,11 @@ from hypothesis import strategies as st
 from bot.moderation import default_checker, lexicon, masked_excerpt
 from bot.moderation.normalise import normalise
 from bot.moderation.script_view import cyrillic_view, digit_view
+from tests.moderation_scoring import labels
 
 DATA = Path(__file__).parent / "data"
 LABELS = ("profanity", "insult", "personal_data", "account_sharing")
 
-
-def labels(text: str) -> set[str]:
-    return {str(label) for label in default_checker().check(text).labels}
 
 
 INSULTS = [

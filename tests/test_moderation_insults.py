@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.moderation import default_checker
-
-
-def labels(text: str) -> set[str]:
-    return {str(label) for label in default_checker().check(text).labels}
-
+from tests.moderation_scoring import labels
 
 INSULTS = [
     "ты дебил", "ты дурак))", "идиотка, отдай телефон", "учительница — дура", "родители 5Б — быдло",

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.moderation import default_checker
 from bot.moderation.checksums import inn_person_valid, luhn_valid, snils_valid
-
-
-def labels(text: str) -> set[str]:
-    return {str(label) for label in default_checker().check(text).labels}
-
+from tests.moderation_scoring import labels
 
 PERSONAL = [
     "паспорт 62 16 315524, выдан 14.06.2016", "мой паспорт 5515 472367", "серия 45 07 номер 123456",

@@ -5,11 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.moderation import Label, default_checker
-
-
-def labels(text: str) -> set[str]:
-    return {str(label) for label in default_checker().check(text).labels}
-
+from tests.moderation_scoring import labels
 
 OBSCENE = [
     "ну пиздец", "пиздёж это всё", "спиздили зонт", "распиздяй", "пиздюлей получишь",

@@ -11,11 +11,7 @@ import pytest
 
 from bot.moderation import ModerationChecker, default_checker, gates, masked_excerpt
 from bot.moderation.owners import capitalised_words, is_person_word, is_possessive_of_person
-
-
-def labels(text: str) -> set[str]:
-    return {str(label) for label in default_checker().check(text).labels}
-
+from tests.moderation_scoring import labels
 
 PERSONAL = [
     # whose phone: the noun phrase around the number, not any «мой» in the message

@@ -11,13 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.moderation import default_checker
 from bot.moderation.script_view import unmixed
-
-
-def labels(text: str) -> set[str]:
-    return {str(label) for label in default_checker().check(text).labels}
-
+from tests.moderation_scoring import labels
 
 ACCOUNT_SHARING = [
     # selling, renting, giving away, with the account named in the sentence before

@@ -11,12 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.moderation import default_checker
-
-
-def labels(text: str) -> set[str]:
-    return {str(label) for label in default_checker().check(text).labels}
-
+from tests.moderation_scoring import labels
 
 ACCOUNT_SHARING = [
     "скиньте логин от ЯКласса, у меня пароль не подходит",
