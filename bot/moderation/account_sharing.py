@@ -100,6 +100,7 @@ _SERVICE = (
     r"госуслуг\w*|дневник\w*|сферум\w*|мэш|учи\.?ру|фоксфорд\w*|якласс\w*|netflix|нетфликс\w*|кинопоиск\w*|"
     r"apple\s+id|эппл\s+айди|google|гугл\w*|почт[аыуе]|genshin|геншин\w*|brawl|бравл\w*|майнкрафт\w*|minecraft|фортнайт\w*)"
 )
+_SERVICE_RE = re.compile(rf"(?<![а-яa-z]){_SERVICE}(?![а-яa-z])")
 # «кто даст поюзать свой Телеграм Премиум?», «дай погонять твой стим».
 _LEND_SERVICE_RE = re.compile(
     rf"(?<![а-я])(?:дай|дайте|дашь|даст|дадите|одолжи|одолжите|одолжит)\s+(?:\w+\s+)?(?:поюзать|погонять|поиграть)\s+"
@@ -135,11 +136,15 @@ _WANT_MINE_RE = re.compile(
     r"|(?<![а-я])(?:можно|одолжишь|одолжите)\s+(?:\w+\s+)?(?:тво|ваш)\w*\s+(?:аккаунт\w*|акаунт\w*|акк\w*|профил\w*|уч[её]тк\w*|логин\w*)"
 )
 _ENTER_MINE_RE = re.compile(
-    r"(?<![а-я])(?:зайди|зайдите|войди|войдите|зайти|войти|залогинься|залогиньтесь|отметься|отметьтесь)\s+за\s+меня(?![а-я])"
-    r"|(?<![а-я])(?:зайди|зайдите|заходи|заходите|войди|войдите|входи|зайти|войти|залогинься|залогиньтесь|залогиниться)(?:те)?\s+"
+    r"(?<![а-я])(?:зайди|зайдите|заходи|заходите|войди|войдите|входи|зайти|войти|залогинься|залогиньтесь|залогиниться)(?:те)?\s+"
     r"(?:(?:с|со|под|через)\s+(?:мо(?:его|ей|им|й|ю|ими|их)|сво(?:й|ю|ем|им|его|ей|ими|их))|"
     r"в\s+(?:мо|сво)\w*\s+(?:аккаунт|акк|учетк|дневник|госуслуг|почт))"
     r"|(?<![а-я])(?:пусти|пустите)\s+(?:меня\s+)?в\s+сво"
+)
+# «зайди за меня в Сферум»: logging in as someone — with an account or a service named in the sentence
+# («зайди за меня в столовую» is an errand).
+_FOR_ME_RE = re.compile(
+    r"(?<![а-я])(?:зайди|зайдите|войди|войдите|зайти|войти|залогинься|залогиньтесь|отметься|отметьтесь)\s+за\s+меня(?![а-я])"
 )
 # «можно я зайду с твоего аккаунта», «я зайду в твой акк»: asking to use someone's account.
 _ENTER_YOURS_RE = re.compile(
@@ -340,6 +345,10 @@ def _offers(text: str) -> list[Finding]:
         sentence = sentence_at(text, m.start())
         if _USE_FOR_A_WHILE_RE.search(sentence.text) and not _SCAM_WARNING_RE.search(sentence.text):
             out.append(Finding(m.start(), m.end(), "asking for access to an account"))
+    for m in islice(_FOR_ME_RE.finditer(text), MAX_MATCHES):
+        sentence = sentence_at(text, m.start())
+        if _SERVICE_RE.search(sentence.text) or _ACCOUNT_NOUN_RE.search(sentence.text):
+            out.append(Finding(m.start(), m.end(), "asking someone to log in as oneself"))
     for pattern in (_OFFER_RE, _OFFER_AFTER_RE, _ENTER_MINE_RE, _WANT_MINE_RE, _ENTER_YOURS_RE, _LEND_SERVICE_RE,
                     _PLAY_ON_MINE_RE, _ASK_LOGIN_RE):
         for m in islice(pattern.finditer(text), MAX_MATCHES):
@@ -354,15 +363,25 @@ def _offers(text: str) -> list[Finding]:
 
 # «у кого есть учётка на Фоксфорде? дайте погонять»: a giving verb whose object is in the sentence before.
 _GIVE_VERB_RE = re.compile(
-    r"(?<![а-я])(?:дай|дайте|дашь|дадите|одолжи|одолжите|пусти|пустите|поделись|поделитесь|скинь|скиньте|кинь|киньте|"
-    r"продам|продаю|отдам|отдаю|сдам|сдаю|сдает|сдаете|сдадите|куплю|арендую|одолжу|дам)(?![а-я])"
+    r"(?<![а-я])(?:дай|дайте|дашь|дадите|одолжи|одолжите|пусти|пустите|поделись|поделитесь|скинь|скиньте|кинь|киньте)(?![а-я])"
+)
+# «Кому нужен аккаунт Госуслуг? Продам»: selling or giving away, only after asking who wants one
+# («Кто не может зайти в аккаунт? Дам инструкцию» gives advice, not the account).
+_SELL_VERB_RE = re.compile(
+    r"(?<![а-я])(?:продам|продаю|отдам|отдаю|сдам|сдаю|сдает|сдаете|сдадите|куплю|арендую|одолжу|дам)(?![а-я])"
+)
+_WHO_WANTS_RE = re.compile(
+    r"(?<![а-я])(?:кому\s+(?:\w+\s+)?(?:нуж|надо)|нуж\w*\s+(?:\w+\s+)?кому|кто\s+(?:\w+\s+)?(?:хочет|купит|возьмет|ищет)|"
+    r"у\s+кого\s+(?:\w+\s+)?(?:лишн|ненужн)|ищу|продается|продаются)"
 )
 _ACCOUNT_NOUN_RE = re.compile(rf"(?<![а-я]){_ACCOUNT_NOUN}")
 
 
 def _offers_across(text: str) -> list[Finding]:
     out: list[Finding] = []
-    for m in islice(_GIVE_VERB_RE.finditer(text), MAX_MATCHES):
+    asks = islice(_GIVE_VERB_RE.finditer(text), MAX_MATCHES)
+    sells = islice(_SELL_VERB_RE.finditer(text), MAX_MATCHES)
+    for m in (*asks, *sells):
         sentence = sentence_at(text, m.start())
         if sentence.start == 0 or _ACCOUNT_NOUN_RE.search(text, sentence.start, sentence.end):
             continue
@@ -370,6 +389,8 @@ def _offers_across(text: str) -> list[Finding]:
             continue
         previous = sentence_at(text, sentence.start - 1)
         noun = _ACCOUNT_NOUN_RE.search(text, max(previous.start, previous.end - 60), previous.end)
+        if _SELL_VERB_RE.fullmatch(m.group()) and not _WHO_WANTS_RE.search(previous.text):
+            continue
         if noun and "парол" not in noun.group() and not _SCAM_WARNING_RE.search(previous.text + sentence.text):
             out.append(Finding(noun.start(), m.end(), "asking for access to an account"))
     return out
@@ -404,6 +425,10 @@ def _asks(text: str) -> list[Finding]:
             continue
         if noun.start() >= sentence.start and _HOW_RE.search(text, min(m.end(), noun.start()), max(m.start(), noun.start())):
             continue
+        if _NOT_THE_SECRET_RE.search(text, max(sentence.start, noun.start() - 25), min(sentence.end, noun.end() + 25)):
+            continue  # «пишите сюда, если не приходит код»: a trouble, not a secret
+        if m.end() <= noun.start() and _CONDITION_RE.search(text, m.end(), noun.start()):
+            continue  # «пишите, если код не подходит»: the verb's object is the situation
         start, end = min(m.start(), noun.start()), max(m.end(), noun.end())
         out.append(Finding(start, end, "asking for someone's code or password"))
     for m in islice(_WHAT_PASSWORD_RE.finditer(text), MAX_MATCHES):
@@ -432,6 +457,8 @@ def _asked_noun(text: str, start: int, end: int) -> re.Match[str] | None:
 
 
 _REFUSED_RE = re.compile(r"(?<![а-я])не\s+$")
+_NOT_THE_SECRET_RE = re.compile(r"(?<![а-я])не\s+(?:приход|пришл|пришел|приш|доход|подход|работа|принима)")
+_CONDITION_RE = re.compile(r"(?<![а-я])(?:если|когда|пока|как\s+только)(?![а-я])")
 _TO_ME_RE = re.compile(r"\s+(?:мне|нам)(?![а-я])(?!\s+(?:его|их|сюда|код|парол|цифр))")
 _WRITE_VERB_RE = re.compile(r"напиш|пиши")
 # «просит назвать код» reports someone else's request: in a message that warns about it, no one asks.
