@@ -3,6 +3,7 @@ reason and adds `reason_ru`)."""
 
 import io
 import json
+import re
 from pathlib import Path
 
 from bot.moderation import default_checker
@@ -21,6 +22,19 @@ def test_every_reason_the_check_gives_has_russian_words() -> None:
                     seen.add(hit.reason)
     assert len(seen) > 10
     for reason in seen:
+        russian = reason_ru(reason)
+        assert not any("a" <= ch.lower() <= "z" for ch in russian.replace("ОМС", "")), (reason, russian)
+
+
+def test_every_reason_written_in_the_rules_has_russian_words() -> None:
+    """Also the reasons no labelled set happens to set off: every literal reason of a finding."""
+    sources = Path(__file__).parent.parent / "bot" / "moderation"
+    literal = re.compile(r'"([a-z][^"]*)"\)')  # a finding's reason is its last argument
+    lines = [line for path in sources.glob("*.py") for line in path.read_text(encoding="utf-8").splitlines()
+             if "Finding(" in line]
+    reasons = {m.group(1) for line in lines for m in literal.finditer(line)}
+    assert len(reasons) > 10
+    for reason in reasons:
         russian = reason_ru(reason)
         assert not any("a" <= ch.lower() <= "z" for ch in russian.replace("ОМС", "")), (reason, russian)
 

@@ -47,6 +47,7 @@ _REASONS_RU: dict[str, str] = {
     "asking for someone's password": "просят чужой пароль",
     "asking for someone's code": "просят чужой код",
     "asking for access to an account": "просят доступ к аккаунту",
+    "asking someone to log in as oneself": "просят войти в аккаунт вместо себя",
     "asking the chat for someone's contact data": "просят в чате чужие контакты",
     "passport number": "номер паспорта",
     "personal ИНН": "ИНН человека",
