@@ -17,7 +17,7 @@ from bot.member_lists import refresh_member_lists
 from bot.port.effects import Send
 from bot.port.gateway import GatewayError
 from bot.port.ratelimit import BULK, working_at
-from bot.privacy import ACTIVITY_DAYS, ANNOUNCEMENTS_DAYS
+from bot.privacy import ACTIVITY_DAYS
 from bot.rights import RIGHTS_NOTICE, missing_rights
 from bot.services import Services
 
@@ -42,7 +42,7 @@ async def tidy_once(services: Services) -> dict[str, int]:
         "questions_forgotten": purged.get("staged_actions", 0),
         "activity_rolled_up": await repos.activity.roll_up(
             now.astimezone(services.timezone()).date() - timedelta(days=ACTIVITY_DAYS - 1), now),
-        "announcements_erased": await repos.announcements.purge_before(now - timedelta(days=ANNOUNCEMENTS_DAYS), now),
+        "announcements_erased": purged.get("announcements", 0),
         "drafts_forgotten": await forget_stale_drafts(services),
         "files_erased": await repos.files.purge_orphans(now - timedelta(days=1)),
     }

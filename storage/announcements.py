@@ -13,16 +13,11 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.destruction import Reason, retention_basis
 from bot.port.ids import PersonId
-from bot.privacy import ANNOUNCEMENTS_DAYS
 from storage.db import Database
-from storage.destruction import DestructionLog
 from storage.times import iso, parse_time
 
 OPEN_STATES = ("draft", "scheduled")
-PAST_RETENTION = "state NOT IN ('draft', 'scheduled', 'sending') AND COALESCE(sent_at, created_at) < ?"
-"""Announcements whose retention ran out (one «?»: the cutoff); one still being prepared or sent never is."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -207,20 +202,3 @@ class AnnouncementsRepo:
             "SELECT * FROM announcements WHERE (state = 'draft' AND created_at < ?) OR (state = 'missed' AND send_at < ?)",
             (iso(before), iso(before)))
         return [_announcement(r) for r in rows]
-
-    async def purge_before(self, cutoff: datetime, now: datetime) -> int:
-        """Announcements (with who received and read them) older than the retention period go, each kind
-        counted in a destruction record in the same transaction (152-ФЗ); returns announcements erased."""
-        due, at = PAST_RETENTION, (iso(cutoff),)
-        if await self._db.fetch_one(f"SELECT 1 FROM announcements WHERE {due} LIMIT 1", at) is None:
-            return 0
-        log = DestructionLog(self._db)
-        basis = retention_basis(ANNOUNCEMENTS_DAYS)
-        async with self._db.transaction() as tx:
-            for dependent in ("announcement_reads", "announcement_chats"):  # the cascade would not count them
-                count = await tx.execute(
-                    f"DELETE FROM {dependent} WHERE announcement_id IN (SELECT id FROM announcements WHERE {due})", at)
-                await log.record(at=now, kind=dependent, records=count, reason=Reason.RETENTION, basis=basis)
-            erased = await tx.execute(f"DELETE FROM announcements WHERE {due}", at)
-            await log.record(at=now, kind="announcements", records=erased, reason=Reason.RETENTION, basis=basis)
-        return erased

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from bot.destruction import Reason, retention_basis
 from bot.privacy import (
+    ANNOUNCEMENTS_DAYS,
     CLOSED_REPORTS_DAYS,
     DELIVERY_RECORDS_DAYS,
     MODERATION_RECORDS_DAYS,
@@ -58,6 +59,11 @@ RULES: tuple[PurgeRule, ...] = (
     PurgeRule(kind="outbox", due="state != 'pending' AND done_at < ?", days=DELIVERY_RECORDS_DAYS),
     PurgeRule(kind="sent_messages", due="sent_at < ?", days=SENT_RECORDS_DAYS),
     PurgeRule(kind="staged_actions", due="created_at < ?", days=STAGED_DAYS),
+    # One still being prepared or sent is never due; who received and read it goes with it.
+    PurgeRule(kind="announcements",
+              due="COALESCE(sent_at, created_at) < ? AND state NOT IN ('draft', 'scheduled', 'sending')",
+              days=ANNOUNCEMENTS_DAYS,
+              dependents=(("announcement_reads", "announcement_id"), ("announcement_chats", "announcement_id"))),
 )
 
 

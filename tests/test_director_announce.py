@@ -29,10 +29,10 @@ from bot.errors import BadCommand
 from bot.membership.users import UserRefContext
 from bot.port.gateway import Problem
 from bot.port.ids import PersonId, Platform
-from bot.privacy import ANNOUNCEMENTS_DAYS
 from bot.services import Repos
 from storage.db import Database
 from storage.destruction import DestructionLog
+from storage.retention import RetentionPurge
 
 MSK = ZoneInfo("Europe/Moscow")
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)  # 12:00 in Moscow
@@ -148,11 +148,11 @@ async def test_an_announcement_goes_out_once_whoever_races(db: Database) -> None
     assert await repos.announcements.record_read(number, author, NOW)
     assert not await repos.announcements.record_read(number, author, NOW)
     later = NOW + timedelta(days=400)
-    assert await repos.announcements.purge_before(later - timedelta(days=ANNOUNCEMENTS_DAYS), later) == 1
+    assert (await RetentionPurge(db).purge(later)).get("announcements") == 1
     assert await db.fetch_all("SELECT * FROM announcement_reads") == []  # they go with it
     destroyed = {r.kind: r.records for r in await DestructionLog(db).since(NOW)}
     assert destroyed == {"announcement_reads": 1, "announcement_chats": 1, "announcements": 1}
-    assert await repos.announcements.purge_before(later - timedelta(days=ANNOUNCEMENTS_DAYS), later) == 0
+    assert (await RetentionPurge(db).purge(later)).get("announcements", 0) == 0
 
 
 # --- /действия ---------------------------------------------------------------------------------------

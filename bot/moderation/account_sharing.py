@@ -379,9 +379,9 @@ _ACCOUNT_NOUN_RE = re.compile(rf"(?<![а-я]){_ACCOUNT_NOUN}")
 
 def _offers_across(text: str) -> list[Finding]:
     out: list[Finding] = []
-    asks = islice(_GIVE_VERB_RE.finditer(text), MAX_MATCHES)
-    sells = islice(_SELL_VERB_RE.finditer(text), MAX_MATCHES)
-    for m in (*asks, *sells):
+    asks = ((m, False) for m in islice(_GIVE_VERB_RE.finditer(text), MAX_MATCHES))
+    sells = ((m, True) for m in islice(_SELL_VERB_RE.finditer(text), MAX_MATCHES))
+    for m, selling in (*asks, *sells):
         sentence = sentence_at(text, m.start())
         if sentence.start == 0 or _ACCOUNT_NOUN_RE.search(text, sentence.start, sentence.end):
             continue
@@ -389,7 +389,7 @@ def _offers_across(text: str) -> list[Finding]:
             continue
         previous = sentence_at(text, sentence.start - 1)
         noun = _ACCOUNT_NOUN_RE.search(text, max(previous.start, previous.end - 60), previous.end)
-        if _SELL_VERB_RE.fullmatch(m.group()) and not _WHO_WANTS_RE.search(previous.text):
+        if selling and not _WHO_WANTS_RE.search(previous.text):
             continue
         if noun and "парол" not in noun.group() and not _SCAM_WARNING_RE.search(previous.text + sentence.text):
             out.append(Finding(noun.start(), m.end(), "asking for access to an account"))
@@ -463,7 +463,7 @@ _TO_ME_RE = re.compile(r"\s+(?:мне|нам)(?![а-я])(?!\s+(?:его|их|с�
 _WRITE_VERB_RE = re.compile(r"напиш|пиши")
 # «просит назвать код» reports someone else's request: in a message that warns about it, no one asks.
 _REPORTED_ASK_RE = re.compile(r"прос(?:ит|ят)|попросил")
-_SCAM_TALK_RE = re.compile(r"мошенни|фейк|не ведитесь|осторожн|не отвечайте|блокир|не сообщайте|не называйте|никому")
+_SCAM_TALK_RE = re.compile(_SCAM_WARNING_RE.pattern + r"|фейк|осторожн|блокир|не сообщайте|не называйте")
 # «Вам пришёл код? Пришлите его сюда»: the object is a pronoun for the noun before.
 _IT_RE = re.compile(r"\s+(?:его|их)(?![а-я])")
 

@@ -75,8 +75,9 @@ def _next_to_capitalised(text: str, start: int, end: int) -> bool:
 
 
 # «Дураков Сергей Петрович», «Дураков С. П.», «Сергей Петрович Дураков»: a surname in a full name.
-_NAME_AFTER_RE = re.compile(r"\s+(?:[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:ович|евич|ич|овна|евна|ична|инична)|[А-ЯЁ]\.\s?[А-ЯЁ]\.)(?![а-яё])")
-_NAME_BEFORE_RE = re.compile(r"(?<![а-яё])[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:ович|евич|ич|овна|евна|ична|инична)\s+$")
+_NAME_AND_PATRONYMIC = r"[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:ович|евич|ич|овна|евна|ична|инична)"
+_NAME_AFTER_RE = re.compile(rf"\s+(?:{_NAME_AND_PATRONYMIC}|[А-ЯЁ]\.\s?[А-ЯЁ]\.)(?![а-яё])")
+_NAME_BEFORE_RE = re.compile(rf"(?<![а-яё]){_NAME_AND_PATRONYMIC}\s+$")
 
 
 def in_full_name(original: str, start: int, end: int) -> bool:

@@ -13,7 +13,7 @@ import re
 from typing import NamedTuple
 
 from bot.moderation import morphology
-from bot.moderation.variants import readings
+from bot.moderation.variants import MIXED_WORD_LOOKALIKES, readings
 
 _LATIN_WORD_RE = re.compile(r"(?<![\w@./])[a-z]+(?:'|’)?(?![\w@]|\.[a-z])")
 _ANY_LATIN_RE = re.compile(r"[a-z]")
@@ -80,7 +80,6 @@ NUMBER_WORD_RE = _NUMBER_WORD_RE
 # Both searches are linear: a two-letter pair, then each run of letters once (a 4,096-letter word too).
 _MIXED_PAIR_RE = re.compile(r"[а-я][a-z]|[a-z][а-я]")
 _LETTER_RUN_RE = re.compile(r"[a-zа-я]+")
-_LATIN_LOOKALIKES = str.maketrans("aceopxykmtbh", "асеорхукмтвн")
 MIXED_PAIR_RE = _MIXED_PAIR_RE
 
 
@@ -93,7 +92,7 @@ def unmixed(text: str) -> str:
 
 def _unmix_run(run: re.Match[str]) -> str:
     word = run.group()
-    return word.translate(_LATIN_LOOKALIKES) if _MIXED_PAIR_RE.search(word) else word
+    return word.translate(MIXED_WORD_LOOKALIKES) if _MIXED_PAIR_RE.search(word) else word
 
 
 def cyrillic_view(text: str) -> View | None:

@@ -30,6 +30,9 @@ _LOOKALIKE = {
     "σ": "с", "ς": "с", "τ": "т", "υ": "у", "φ": "ф", "χ": "х", "ω": "ш",
     "і": "и", "ї": "и", "є": "е", "ґ": "г", "ў": "у", "ј": "й", "ѕ": "с",
 }
+# The Latin letters among them that stand for a Cyrillic one in a mixed word («кoд» with a Latin «o»); not
+# «n», «r», «u», which are read by sound there («hуй»), and not the other alphabets.
+MIXED_WORD_LOOKALIKES = str.maketrans({ch: _LOOKALIKE[ch] for ch in "aceopxykmtbh"})
 # Single Latin letters read phonetically (used inside mixed tokens and as the
 # fallback of the transliteration).
 _LATIN_SOUND = {
