@@ -16,9 +16,8 @@ import re
 from enum import StrEnum
 from functools import lru_cache
 
-from pymorphy3 import MorphAnalyzer
-
 from bot.port.gateway import Gender
+from bot.russian_dictionary import analyzer
 
 
 class Case(StrEnum):
@@ -42,12 +41,6 @@ _MALE_SURNAME_ENDINGS = ("ов", "ев", "ёв", "ин", "ын", "ский", "ц
 _FEMALE_SURNAME_ENDINGS = ("ова", "ева", "ёва", "ина", "ына", "ская", "цкая", "ая")
 
 
-def analyzer() -> MorphAnalyzer:
-    """The process's one dictionary (shared with moderation; imported late: moderation's texts use
-    `plural` from here)."""
-    from bot.moderation.morphology import analyzer as shared
-
-    return shared()
 
 
 class _Kind(StrEnum):
@@ -138,7 +131,7 @@ def _words(name: str) -> list[str] | None:
     return words
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=4096)
 def _kinds(words: tuple[str, ...]) -> tuple[_Kind, ...]:
     """What each word of a name is. A word that may be a first name or a surname («Ким») is a
     surname when another word is surely a first name («Саша Ким»)."""
@@ -158,7 +151,7 @@ def _kinds(words: tuple[str, ...]) -> tuple[_Kind, ...]:
     return tuple(kinds)
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=4096)
 def _grammemes(word: str) -> frozenset[str]:
     """Name, Surn, Patr: what the dictionary says a word in the nominative singular may be."""
     found: set[str] = set()
@@ -177,7 +170,7 @@ def _name_parses(word: str, grammeme: str) -> list[object]:
             if grammeme in p.tag and "nomn" in p.tag and "plur" not in p.tag]
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=4096)
 def _first_name_gender(word: str) -> Gender:
     genders = set()
     for part in word.split("-"):
@@ -203,7 +196,7 @@ def _decline_word(word: str, kind: _Kind, case: Case, gender: Gender) -> str | N
     return "-".join(part for part in declined if part is not None)
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=4096)
 def _decline_part(part: str, case: Case, gender: Gender, kind: _Kind) -> str | None:
     if kind is not _Kind.SURNAME:
         by_dictionary = _by_dictionary(part, case, gender, "Name" if kind is _Kind.FIRST else "Patr")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.moderation.morphology import analyzer
+from bot.russian_dictionary import analyzer
 
 _WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
 _NAME_TAGS = frozenset({"Name", "Surn", "Patr"})

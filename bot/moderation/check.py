@@ -5,23 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from bot.moderation import gates, lexicon, morphology
+from bot.moderation import gates, lexicon
 from bot.moderation.account_sharing import find_account_sharing
 from bot.moderation.normalise import Normalised, normalise
 from bot.moderation.personal_data import Finding, find_personal_data
 from bot.moderation.script_view import View, cyrillic_view, digit_view, unmixed
 from bot.moderation.verdict import Hit, Label, Verdict
 from bot.moderation.words import WordScanner
+from bot.russian_dictionary import analyzer
 
 _CLEAN = Verdict()
-_CACHE_LIMIT = 50_000  # words a school writes in a year fit; memory stays bounded
+_CACHE_LIMIT = 8192  # the words a chat repeats most fit; memory stays bounded
 
 
 class ModerationChecker:
     """Loads the dictionary and word lists once; `check` is then cheap."""
 
     def __init__(self, *, extra_blocked: Iterable[str] = (), extra_allowed: Iterable[str] = ()) -> None:
-        morphology.analyzer()
+        analyzer()  # the dictionary loads now, not on the first message
         self._words = WordScanner(
             pejoratives=lexicon.pejorative_forms(),
             obscene_persons=lexicon.obscene_person_stems(),

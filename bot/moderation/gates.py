@@ -92,7 +92,7 @@ def spelled_possible(bits: int, twice: int, text: str | None = None, bits_of: di
     return False
 
 
-_CACHE_LIMIT = 50_000  # words a school writes in a year fit; memory stays bounded
+_CACHE_LIMIT = 8192  # the words a chat repeats most fit; memory stays bounded
 _cache: dict[str, int] = {}
 
 

@@ -1,6 +1,6 @@
 """Cached access to the pymorphy3 Russian dictionary.
 
-The analyser is created once per process; every lookup is memoised because
+The analyser is the process's one (bot.russian_dictionary); every lookup is memoised because
 chat vocabulary repeats a lot and a pymorphy3 parse costs tens of microseconds.
 Only tokens that already look suspicious (contain an obscene root or a
 pejorative stem, or stand next to one) ever reach this module.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import pymorphy3
+from bot.russian_dictionary import analyzer
 
 # Grammemes of proper names: a capitalised word with such a parse is a person or place.
 _PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn"})
@@ -20,28 +20,23 @@ _HARD_ENDINGS = ("", "а", "у", "ом", "е", "ы", "и", "ов", "ей", "ам
 _A_ENDINGS = ("а", "ы", "и", "е", "у", "ой", "ою", "", "ам", "ами", "ах")
 
 
-@lru_cache(maxsize=1)
-def analyzer() -> pymorphy3.MorphAnalyzer:
-    return pymorphy3.MorphAnalyzer(lang="ru")
-
-
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=8192)
 def is_known(word: str) -> bool:
     return analyzer().word_is_known(word)
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=8192)
 def lemmas(word: str) -> frozenset[str]:
     """Normal forms of all dictionary parses of `word` (ё folded to е)."""
     return frozenset(p.normal_form.replace("ё", "е") for p in analyzer().parse(word))
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=8192)
 def is_proper_name(word: str) -> bool:
     return any(_PROPER & p.tag.grammemes for p in analyzer().parse(word) if p.score >= 0.1)
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=8192)
 def is_first_name(word: str) -> bool:
     return any("Name" in p.tag for p in analyzer().parse(word) if p.score >= 0.1)
 
@@ -49,7 +44,7 @@ def is_first_name(word: str) -> bool:
 _PERSON_NAME = frozenset({"Name", "Surn", "Patr"})
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=8192)
 def is_person_name(word: str, min_score: float = 0.03) -> bool:
     """A first name, surname or patronymic in any case («Вики», «Кузнецовых», «Петровны»).
 
@@ -61,13 +56,13 @@ def is_person_name(word: str, min_score: float = 0.03) -> bool:
     return any(_PERSON_NAME & p.tag.grammemes for p in analyzer().parse(word) if p.score >= min_score)
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=4096)
 def is_place_name(word: str) -> bool:
     """A town or a region («Москва», «Казань», «Твери»)."""
     return word.isalpha() and any("Geox" in p.tag for p in analyzer().parse(word) if p.score >= 0.1)
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=8192)
 def is_imperative_or_second(word: str) -> bool:
     """«отдай», «подвинься», «верните», «идёшь»: a verb addressed to someone."""
     if not word.isalpha():
@@ -75,7 +70,7 @@ def is_imperative_or_second(word: str) -> bool:
     return any(("impr" in p.tag or "2per" in p.tag) and p.tag.POS == "VERB" for p in analyzer().parse(word) if p.score >= 0.1)
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=8192)
 def verb_moods(word: str) -> frozenset[str]:
     """Moods and persons of the likely verb parses of `word` (e.g. {"impr"} for «проверьте»)."""
     if not word.isalpha():
@@ -87,18 +82,18 @@ def verb_moods(word: str) -> frozenset[str]:
     return frozenset(out)
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=8192)
 def pos_tags(word: str) -> frozenset[str]:
     """Parts of speech of the likely parses of `word` (e.g. {"ADJF", "NOUN"})."""
     return frozenset(str(p.tag.POS) for p in analyzer().parse(word) if p.score >= 0.1)
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=8192)
 def is_animate_noun(word: str) -> bool:
     return any(p.tag.POS == "NOUN" and "anim" in p.tag for p in analyzer().parse(word) if p.score >= 0.1)
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=8192)
 def is_plural_thing(word: str) -> bool:
     """«пробки», «брёвна»: an inanimate noun that is not in the nominative singular, so not a call to
     someone (a thing is called in the singular: «бревно, ты опять…»)."""

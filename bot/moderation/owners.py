@@ -46,7 +46,7 @@ def capitalised_words(original: str) -> frozenset[str]:
     return frozenset(w.lower().replace("ё", "е") for w in _CAPITALISED_RE.findall(original))
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=4096)
 def is_person_word(word: str, capitalised: bool = False) -> bool:
     """Whether `word` (normalised) names a private person or points at one («её», «мамы», «Вики»).
 

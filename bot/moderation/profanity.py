@@ -89,7 +89,7 @@ def find_root(reading: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=8192)
 def obscene_reading(reading: str) -> str | None:
     """Root name if this plain-Cyrillic reading of a word is obscene."""
     root = find_root(reading)

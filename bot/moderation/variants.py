@@ -116,7 +116,7 @@ def _digit_readings(word: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=8192)
 def readings(token: str) -> tuple[str, ...]:
     """All plain-Cyrillic readings of a normalised token, most literal first."""
     if _CYR_RE.fullmatch(token):

@@ -17,7 +17,7 @@ from bot.moderation.variants import readings
 from bot.moderation.verdict import Hit, Label
 
 _QUOTED_RE = re.compile(r"«[^»\n]{0,300}»|\"[^\"\n]{0,300}\"|“[^”\n]{0,300}”|„[^“”\n]{0,300}[“”]")
-_CACHE_LIMIT = 50_000  # words a school writes in a year fit; memory stays bounded
+_CACHE_LIMIT = 8192  # the words a chat repeats most fit; memory stays bounded
 _CONTEXT_BEFORE = 10
 _CONTEXT_AFTER = 6
 _DASH_AFTER_RE = re.compile(r"\s*[—–]|\s+-\s")

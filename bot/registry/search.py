@@ -19,14 +19,14 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from urllib.parse import urlsplit
 
-import pymorphy3
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.registry.model import Registry, Service
+from bot.russian_dictionary import analyzer
 
 MAX_QUERY_CHARS = 256  # longer messages are not registry questions; cut to keep search fast
 MAX_WORDS = 16  # a registry question is a few words; the rest of a long message is ignored
@@ -107,26 +107,21 @@ def _key(word: str) -> str:
     return word.replace("ё", "е").replace("э", "е")
 
 
-@cache
-def _morph() -> pymorphy3.MorphAnalyzer:
-    return pymorphy3.MorphAnalyzer()
-
-
 @lru_cache(maxsize=16384)
 def _lemma(word: str) -> str:
     """The dictionary form of a Cyrillic word (best guess for unknown words)."""
-    return _key(_morph().parse(word)[0].normal_form)
+    return _key(analyzer().parse(word)[0].normal_form)
 
 
 @lru_cache(maxsize=4096)
 def _is_pronoun(lemma: str) -> bool:
-    tag = _morph().parse(lemma)[0].tag
+    tag = analyzer().parse(lemma)[0].tag
     return tag.POS == "NPRO" or "Apro" in tag
 
 
 @lru_cache(maxsize=16384)
 def _is_known(word: str) -> bool:
-    return bool(_morph().word_is_known(word))
+    return bool(analyzer().word_is_known(word))
 
 
 def _transliterate(word: str) -> str:
