@@ -29,6 +29,14 @@ from bot.port.gateway import Problem
 from storage.db import Database, Statement, Transaction
 from storage.times import iso, parse_time
 
+HEADS_SQL = (
+    "SELECT o.*, EXISTS (SELECT 1 FROM outbox q WHERE q.state = 'pending' AND q.lane = o.lane AND q.id > o.id)"
+    " AS more FROM outbox o INDEXED BY outbox_due WHERE o.state = 'pending'"
+    " AND (o.not_before IS NULL OR o.not_before <= ?){exclude}"
+    " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state = 'pending' AND p.lane = o.lane AND p.id < o.id)"
+    " ORDER BY o.priority, o.id LIMIT ?"
+)
+
 
 @dataclass(frozen=True, kw_only=True)
 class OutboxItem:
@@ -42,6 +50,9 @@ class OutboxItem:
     tried_at: datetime | None = None
     """When an attempt of a bulk effect began (set before the platform is called): a restart must
     look before sending again where the platform cannot drop a repeat."""
+    more_in_lane: bool = False
+    """More effects waited behind this one in its lane when it was read: once it is done, the worker
+    must look at the outbox again (effects queued later wake it anyway)."""
 
 
 def new_dedup() -> int:
@@ -103,20 +114,17 @@ class Outbox:
     async def heads(self, busy: set[str], now: datetime, limit: int) -> list[OutboxItem]:
         """The first pending effect of each lane not in `busy` and due now, most urgent first.
 
-        Filtered and limited inside SQLite: in a burst a thousand lanes wait, and reading all their
-        heads after every effect carried out would cost the square of the burst.
+        In a burst a thousand lanes wait and this is asked after every effect carried out, so it must
+        not cost the size of the queue: SQLite walks the pending effects in the order wanted
+        (index outbox_due), checks each one is its lane's first (index outbox_pending), and stops
+        after `limit`. Only effects of busy lanes and postponed ones are stepped over.
         """
         lanes = sorted(busy)
         exclude = f" AND o.lane NOT IN ({','.join('?' * len(lanes))})" if lanes else ""
-        rows = await self._db.fetch_all(
-            "SELECT o.* FROM outbox o JOIN (SELECT lane, MIN(id) AS id FROM outbox WHERE state = 'pending' "
-            "GROUP BY lane) h ON o.id = h.id WHERE (o.not_before IS NULL OR o.not_before <= ?)" + exclude
-            + " ORDER BY o.priority, o.id LIMIT ?",
-            (iso(now), *lanes, limit),
-        )
+        rows = await self._db.fetch_all(HEADS_SQL.format(exclude=exclude), (iso(now), *lanes, limit))
         return [OutboxItem(id=r["id"], lane=r["lane"], priority=r["priority"], effect_json=r["effect"],
                            attempts=r["attempts"], dedup=r["dedup"], not_before=parse_time(r["not_before"]),
-                           tried_at=parse_time(r["tried_at"]))
+                           tried_at=parse_time(r["tried_at"]), more_in_lane=bool(r["more"]))
                 for r in rows]
 
     async def next_retry(self) -> datetime | None:

@@ -73,6 +73,11 @@ class OutboxWorker:
         self._bulk_busy: set[str] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
+        self._look = True
+        """The outbox may hold due effects not yet started: read its heads when a slot is free. Cleared by
+        a read that left nothing behind, so an effect done in a quiet lane costs no read of the queue."""
+        self._wakes = 0
+        """wake() calls so far: effects committed after an effect's heads were read may wait behind it."""
         self._stopping = False
         self._unrecorded: dict[int, Outcome] = {}
         """Effects carried out whose outcome the database could not take yet, by outbox id."""
@@ -87,29 +92,40 @@ class OutboxWorker:
 
     def wake(self) -> None:
         """New effects were committed: look at the outbox now."""
+        self._wakes += 1
+        self._look = True
         self._wake.set()
 
     async def run(self) -> None:
         while not self._stopping:
             self._wake.clear()
-            try:
-                await self._start_due()
-            except Exception as error:  # the database may be unwell for a while; the worker must not die
-                log.error("outbox: cannot read the queue: %s", error_without_content(error))
-                await asyncio.sleep(1.0)
+            if self._look:
+                self._look = False  # set again by a wake() that comes while the heads are read
+                try:
+                    await self._start_due()
+                except Exception as error:  # the database may be unwell for a while; the worker must not die
+                    self._look = True
+                    log.error("outbox: cannot read the queue: %s", error_without_content(error))
+                    await asyncio.sleep(1.0)
             await self._sleep()
 
     async def _start_due(self) -> None:
         free = self._concurrency - len(self._busy)
         if free <= 0:
+            self._look = True  # the first effect done frees a slot for what waits
             return
-        for item in await self._outbox.heads(self._busy, self._clock(), free):
+        wakes = self._wakes
+        heads = await self._outbox.heads(self._busy, self._clock(), free)
+        if len(heads) == free:
+            self._look = True  # the limit may have left due effects behind
+        for item in heads:
             if item.priority >= BULK:
                 if len(self._bulk_busy) >= BULK_CONCURRENCY:
+                    self._look = True
                     continue
                 self._bulk_busy.add(item.lane)
             self._busy.add(item.lane)
-            task = asyncio.create_task(self._do(item))
+            task = asyncio.create_task(self._do(item, wakes))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
@@ -121,7 +137,7 @@ class OutboxWorker:
         try:
             await asyncio.wait_for(self._wake.wait(), timeout)
         except TimeoutError:
-            pass
+            self._look = True  # a postponed effect is due, or the idle check: read the queue again
 
     async def _next_retry_in(self) -> float | None:
         now = self._clock()
@@ -145,10 +161,12 @@ class OutboxWorker:
             self._staff = (loop.time(), await self._s.staff_places())
         return self._staff[1]
 
-    async def _do(self, item: OutboxItem) -> None:
+    async def _do(self, item: OutboxItem, wakes_before: int) -> None:
+        """`wakes_before`: wake() calls before its heads were read (see `_look`)."""
+        plainly_sent = False
         try:
             with working_at(item.priority):  # a broadcast's requests take the limiter's bulk share
-                await self._carry_out(item)
+                plainly_sent = await self._carry_out(item)
             self._record_failures = 0
         except Exception as error:  # the database failed while recording: recorded on the next try
             self._record_failures += 1
@@ -160,9 +178,14 @@ class OutboxWorker:
         finally:
             self._busy.discard(item.lane)
             self._bulk_busy.discard(item.lane)
+            # Its lane goes on, follow-ups were queued, or something was committed since the read (maybe
+            # into this lane, where it could not be seen behind this effect).
+            if item.more_in_lane or not plainly_sent or self._wakes != wakes_before:
+                self._look = True
             self._wake.set()
 
-    async def _carry_out(self, item: OutboxItem) -> None:
+    async def _carry_out(self, item: OutboxItem) -> bool:
+        """True when the effect was plainly sent and recorded: nothing else was queued because of it."""
         now = self._clock()
         try:
             effect = load_effect(item.effect_json)
@@ -170,11 +193,11 @@ class OutboxWorker:
             log.error("outbox: effect %s is not readable; given up", item.id)
             await self._outbox.fail(item.id, Problem.REJECTED, now)
             self.done += 1
-            return
+            return False
         staff = await self._staff_places()
         if item.id in self._unrecorded:
             await self._record(item, effect, self._unrecorded[item.id], staff)
-            return
+            return False
         if item.priority >= BULK:
             await self._before_bulk_attempt(item, effect, now)
         try:
@@ -185,18 +208,18 @@ class OutboxWorker:
                 until = now + timedelta(seconds=pause_after(item.attempts))
                 await self._outbox.postpone(item.id, until)
                 self._postponed_until(until)
-                return
+                return False
             await self._give_up(item, effect, error.problem, staff)
-            return
+            return False
         except KeyError:  # the platform of this effect does not run in this process any more
             await self._give_up(item, effect, Problem.UNSUPPORTED, staff)
-            return
+            return False
         except Exception as error:
             log.error("outbox: effect %s failed: %s", item.id, error_without_content(error))
             await self._give_up(item, effect, Problem.REJECTED, staff)
-            return
+            return False
         self._unrecorded[item.id] = outcome
-        await self._record(item, effect, outcome, staff)
+        return await self._record(item, effect, outcome, staff)
 
     async def _before_bulk_attempt(self, item: OutboxItem, effect: Effect, now: datetime) -> None:
         """A broadcast must reach each chat exactly once even if the process dies mid-send: the attempt
@@ -209,7 +232,8 @@ class OutboxWorker:
                 pass  # that platform does not run any more: the attempt fails as UNSUPPORTED
         await self._outbox.mark_tried(item.id, now)
 
-    async def _record(self, item: OutboxItem, effect: Effect, outcome: Outcome, staff: list[Where]) -> None:
+    async def _record(self, item: OutboxItem, effect: Effect, outcome: Outcome, staff: list[Where]) -> bool:
+        """Writes the outcome; True when it was a plain send (no follow-ups, no notices)."""
         now = self._clock()
         chats = self._s.repos.chats
         followups = list(outcome.followups)
@@ -218,7 +242,7 @@ class OutboxWorker:
             await self._mark_sent(item, effect, outcome, now)
             self._unrecorded.pop(item.id, None)
             self.done += 1
-            return
+            return True
         async with self._outbox.transaction():
             if outcome.said_not_admin is not None and await chats.first_notice(outcome.said_not_admin,
                                                                               NOT_ADMIN_NOTICE, now):
@@ -238,6 +262,7 @@ class OutboxWorker:
                 await self._outbox.add(followups, now)
         self._unrecorded.pop(item.id, None)
         self.done += 1
+        return False
 
     async def _mark_sent(self, item: OutboxItem, effect: Effect, outcome: Outcome, now: datetime) -> None:
         tag = effect.tag if isinstance(effect, Send | SendFile | SendRendered | SendChatLinks) else None
