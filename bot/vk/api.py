@@ -12,13 +12,15 @@ import logging
 import random
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 from vkbottle import API
 from vkbottle.http import AiohttpClient
 
 from bot.port.ratelimit import RateLimiter
+from bot.vk.form import CONTENT_TYPE as FORM_CONTENT_TYPE
+from bot.vk.form import form_encode
 
 log = logging.getLogger(__name__)
 
@@ -99,10 +101,12 @@ class VkApi(API):
     async def _post(self, method: str, data: dict[str, Any], version: str | None) -> Any:
         async with self.token_generator as token:
             # The token travels in the POST body, never in the URL (URLs end up in proxies' logs).
+            body = form_encode({**data, "access_token": token, "v": version or self.API_VERSION})
             text = await self.http_client.request_text(
                 self.API_URL + method,
                 method="POST",
-                data={**data, "access_token": token, "v": version or self.API_VERSION},
+                data=cast(Any, body),  # bytes: aiohttp sends them as they are (bot/vk/form.py says why)
+                headers={"Content-Type": FORM_CONTENT_TYPE},
             )
         try:
             return json.loads(text)
