@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import re
 import signal
@@ -137,6 +138,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             loop.add_signal_handler(signal_number, app.request_stop)
         try:
             await app.start()
+            # What start-up loaded (vkbottle's thousands of models, the dictionary, the registry) lives as
+            # long as the process: the collector need not walk it on every full collection (~50 ms each).
+            gc.freeze()
             await app.run()
         finally:
             await app.stop()
