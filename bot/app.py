@@ -116,7 +116,7 @@ class BotApp:
         self.outbox_worker.on_storage_trouble = self.degraded.storage_failed
         dispatcher = Dispatcher(self.services, self._db, committed=self.outbox_worker.wake, degraded=self.degraded)
         self.inbox_worker = InboxWorker(repos.inbox, dispatcher)
-        self.intakes = {a.platform: Intake(a.platform, repos.inbox, self.degraded, stored=self.inbox_worker.wake,
+        self.intakes = {a.platform: Intake(a.platform, repos.inbox, self.degraded, stored=self.inbox_worker.take,
                                            clock=self.services.now) for a in self.adapters}
         if self.settings.serves_http:
             routes = [WebhookRoute(cast(WebhookAdapter, a), self.intakes[a.platform])

@@ -44,14 +44,16 @@ class Inbox:
         row = await self._db.fetch_one("SELECT position FROM poll_state WHERE platform = ?", (platform.value,))
         return str(row["position"]) if row is not None else None
 
-    async def store(self, platform: Platform, batch: Sequence[Incoming], position: str | None, now: datetime) -> int:
+    async def store(self, platform: Platform, batch: Sequence[Incoming], position: str | None,
+                    now: datetime) -> list[InboxItem]:
         """Store new updates (redeliveries are dropped by key) and move the poll position, in one
-        transaction and one trip to the database; returns how many were new."""
+        transaction and one trip to the database; returns the new ones as `pending` would read them."""
+        stored = [(incoming, dump_event(incoming.event)) for incoming in batch]
         statements: list[Statement] = [
             ("INSERT INTO inbox (platform, key, lane, event, received_at) VALUES (?, ?, ?, ?, ?) "
              "ON CONFLICT (platform, key) DO NOTHING",
-             (platform.value, incoming.key, incoming.event.where, dump_event(incoming.event), iso(now)))
-            for incoming in batch
+             (platform.value, incoming.key, incoming.event.where, event_json, iso(now)))
+            for incoming, event_json in stored
         ]
         if position is not None:
             statements.append((
@@ -59,9 +61,11 @@ class Inbox:
                 "ON CONFLICT (platform) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at",
                 (platform.value, position, iso(now))))
         if not statements:
-            return 0
+            return []
         results = await self._db.run_batch(statements)
-        return sum(1 for result in results[:len(batch)] if result)
+        return [InboxItem(id=new_id, platform=platform, key=incoming.key, lane=incoming.event.where,
+                          event_json=event_json, attempts=0)
+                for (incoming, event_json), new_id in zip(stored, results, strict=False) if new_id]
 
     async def pending(self, after_id: int = 0, limit: int = 500) -> list[InboxItem]:
         rows = await self._db.fetch_all(

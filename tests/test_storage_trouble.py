@@ -186,7 +186,7 @@ async def test_the_intake_holds_batches_in_order_while_read_only_and_stores_them
     inbox = Inbox(db)
     degraded = RecordingDegraded()
     woken: list[int] = []
-    intake = Intake(Platform.VK, inbox, degraded, stored=lambda: woken.append(1), clock=lambda: NOW)  # type: ignore[arg-type]
+    intake = Intake(Platform.VK, inbox, degraded, stored=lambda items: woken.append(len(items)), clock=lambda: NOW)  # type: ignore[arg-type]
     assert await intake.accept(batch("a", position="10"))
     await db.pragma("PRAGMA query_only = 1")
     assert not await intake.accept(batch("b", "c", position="12"))
@@ -208,7 +208,7 @@ async def test_the_intake_holds_batches_in_order_while_read_only_and_stores_them
 async def test_the_intake_stops_the_poller_when_memory_is_full(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(intake_module, "WAITING_LIMIT", 3)
     monkeypatch.setattr(intake_module, "LONGEST_PAUSE", 0.05)
-    intake = Intake(Platform.VK, Inbox(db), RecordingDegraded(), stored=lambda: None, clock=lambda: NOW)  # type: ignore[arg-type]
+    intake = Intake(Platform.VK, Inbox(db), RecordingDegraded(), stored=lambda items: None, clock=lambda: NOW)  # type: ignore[arg-type]
     await db.pragma("PRAGMA query_only = 1")
     await intake.accept(batch("a", "b", position="1"))
     await intake.accept(batch("c", position="2"))

@@ -1,7 +1,7 @@
 """The inbox worker: hands stored updates to the handlers, in order per conversation.
 
-On start it takes every update a crash or a stop left pending; then it wakes whenever a poller
-stores new ones. The handler marks an update done in the transaction of its decision. An update
+On start it takes every update a crash or a stop left pending; then the intake hands it each batch
+it stores, so an update costs no read of the inbox (a read every few seconds is the safety net). The handler marks an update done in the transaction of its decision. An update
 that met storage trouble (the disk full, the file read-only) waits, however long it takes, without
 counting attempts (counting would need the disk too); one the database refused for another reason
 is tried again a few times, then given up, so one bad update cannot block a chat.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from enum import Enum
 
@@ -42,6 +42,7 @@ class InboxWorker:
         self._lanes = Lanes(max_concurrency=concurrency)
         self._wake = asyncio.Event()
         self._accepting = True
+        self._reading = False
         self._last_id = 0
         self.handled = 0
         """Updates finished so far; the sandbox and tests wait on it."""
@@ -49,18 +50,39 @@ class InboxWorker:
     def wake(self) -> None:
         self._wake.set()
 
+    def take(self, items: Sequence[InboxItem]) -> None:
+        """Updates just stored, handed over in memory.
+
+        Stores finish in the order their rows are numbered, and their results come back in that order,
+        so what is handed here always follows what the worker has seen. While a read is under way it
+        may or may not see them: then the worker reads once more instead.
+        """
+        if not self._accepting:
+            return  # stopping: they stay pending for the next start
+        if self._reading:
+            self._wake.set()
+            return
+        self._submit(items)
+
+    def _submit(self, items: Sequence[InboxItem]) -> None:
+        for item in items:
+            if item.id > self._last_id:  # one already read is not handed twice
+                self._last_id = item.id
+                self._lanes.submit(item.lane, lambda item=item: self._handle(item))  # type: ignore[misc]
+
     async def run(self) -> None:
         while self._accepting:
             self._wake.clear()
+            self._reading = True
             try:
                 items = await self._inbox.pending(self._last_id, BATCH)
             except Exception as error:
                 log.error("inbox: cannot read pending updates: %s", error_without_content(error))
                 items = []
                 await asyncio.sleep(1.0)
-            for item in items:
-                self._last_id = item.id
-                self._lanes.submit(item.lane, lambda item=item: self._handle(item))  # type: ignore[misc]
+            finally:
+                self._reading = False
+            self._submit(items)
             if len(items) == BATCH:
                 continue
             try:

@@ -17,7 +17,7 @@ from datetime import datetime
 from bot.port.adapter import Batch
 from bot.port.ids import Platform
 from bot.runtime.degraded import DegradedMode
-from storage.inbox import Inbox
+from storage.inbox import Inbox, InboxItem
 from storage.trouble import STORAGE_ERRORS, storage_cause
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ def pause_after(failures: int) -> float:
 
 class Intake:
     def __init__(self, platform: Platform, inbox: Inbox, degraded: DegradedMode, *,
-                 stored: Callable[[], None], clock: Callable[[], datetime]) -> None:
+                 stored: Callable[[list[InboxItem]], None], clock: Callable[[], datetime]) -> None:
         self.platform = platform
         self._inbox = inbox
         self._degraded = degraded
@@ -77,9 +77,9 @@ class Intake:
         await self._room.wait()
 
     async def _store(self, batch: Batch) -> None:
-        await self._inbox.store(self.platform, batch.updates, batch.position, self._clock())
-        if batch.updates:
-            self._stored()
+        new = await self._inbox.store(self.platform, batch.updates, batch.position, self._clock())
+        if new:
+            self._stored(new)
         await self._degraded.storage_works()
 
     async def _failed(self, error: BaseException) -> None:
