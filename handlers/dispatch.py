@@ -103,7 +103,8 @@ class Dispatcher:
                 await self._say(ctx, apology)
             except STORAGE_ERRORS as error:
                 return await self._storage_trouble(item, event, error)
-        self._committed()
+        if ctx.queued:  # a message in a chat that asked for nothing costs the outbox no look
+            self._committed()
         await self._degraded.storage_works()
         return Handled.DONE
 

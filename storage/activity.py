@@ -12,8 +12,15 @@ from datetime import date, datetime
 from bot.destruction import Reason, retention_basis
 from bot.port.ids import ChatId, PersonId
 from bot.privacy import ACTIVITY_DAYS
-from storage.db import Database
+from storage.db import Database, Statement
 from storage.destruction import DestructionLog
+
+
+def bump_statement(person: PersonId, chat: ChatId, day: date) -> Statement:
+    """One more message by `person` in `chat` on `day`: a statement, so it can join the update's commit."""
+    return ("INSERT INTO activity (person_id, chat_id, day, count) VALUES (?, ?, ?, 1) "
+            "ON CONFLICT (person_id, chat_id, day) DO UPDATE SET count = count + 1",
+            (person, chat, day.isoformat()))
 
 
 class ActivityRepo:
@@ -21,11 +28,7 @@ class ActivityRepo:
         self._db = db
 
     async def bump(self, person: PersonId, chat: ChatId, day: date) -> None:
-        await self._db.execute(
-            "INSERT INTO activity (person_id, chat_id, day, count) VALUES (?, ?, ?, 1) "
-            "ON CONFLICT (person_id, chat_id, day) DO UPDATE SET count = count + 1",
-            (person, chat, day.isoformat()),
-        )
+        await self._db.run_batch([bump_statement(person, chat, day)])
 
     async def roll_up(self, before: date, now: datetime) -> int:
         """Days before `before` become per-chat totals (messages, how many wrote); the personal rows go,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.flows.context import Context
 from bot.port.events import MessageIn
+from storage.activity import bump_statement
 
 
 def count(ctx: Context, message: MessageIn) -> None:
@@ -13,4 +14,4 @@ def count(ctx: Context, message: MessageIn) -> None:
         return
     s = ctx.services
     day = s.now().astimezone(s.timezone()).date()  # the school's clock: the day it was handled, normally the same
-    ctx.also_write(lambda: s.repos.activity.bump(message.author, chat.id, day))
+    ctx.also_write(bump_statement(message.author, chat.id, day))

@@ -6,7 +6,7 @@ writes, the effects collected so far (to the outbox) and the inbox row marked do
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -18,6 +18,7 @@ from bot.port.events import ButtonPress, Event
 from bot.port.gateway import Gateway
 from bot.port.ids import SYSTEM, ChatId, PersonId, Platform, Where
 from bot.services import Services
+from storage.db import Statement
 from storage.inbox import done_statement
 
 
@@ -38,9 +39,12 @@ class Context:
     """The bound chat the update happened in, if it is bound."""
     effects: list[Effect] = field(default_factory=list)
     committed: bool = False
-    writes: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
+    writes: list[Statement] = field(default_factory=list)
     """Writes that go with this update whatever the flow decides (an activity counter): run inside its
-    one commit, so a retried update never counts twice."""
+    one commit, so a retried update never counts twice; statements, so a flow that wrote nothing else
+    commits them, its replies and the update marked done in one trip to the database."""
+    queued: bool = False
+    """Effects went to the outbox: the outbox worker is to look."""
 
     @property
     def platform(self) -> Platform:
@@ -105,7 +109,7 @@ class Context:
         for place in await self.services.staff_places():
             self.send(place, text, buttons, tag=tag)
 
-    def also_write(self, write: Callable[[], Awaitable[object]]) -> None:
+    def also_write(self, write: Statement) -> None:
         """Carry `write` in this update's commit (whichever flow, or the error boundary, makes it)."""
         self.writes.append(write)
 
@@ -119,8 +123,6 @@ class Context:
         try:
             async with self.transaction():
                 yield
-                for write in self.writes:
-                    await write()
                 await self._owe_and_close()
         except BaseException:
             del self.effects[owed_before:]  # what the failed decision owed is owed no more
@@ -132,16 +134,18 @@ class Context:
         """Commit what a flow that wrote nothing owes (its replies), once: nothing else to write, so
         the effects and the update marked done go in one trip, in a transaction of their own."""
         if not self.committed:
-            if self.writes or self.transaction_open():
+            if self.transaction_open():
                 async with self.commit():
                     pass
                 return
             await self._owe_and_close()
+            self.writes.clear()
             self.committed = True
 
     async def _owe_and_close(self) -> None:
         now = self.services.now()
-        await self.services.repos.outbox.add(self.effects, now, also=[done_statement(self.inbox_id, now)])
+        await self.services.repos.outbox.add(self.effects, now, also=[*self.writes, done_statement(self.inbox_id, now)])
+        self.queued = self.queued or bool(self.effects)
 
     def transaction_open(self) -> bool:
         return self.services.transaction_open()

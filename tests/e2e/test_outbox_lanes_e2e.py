@@ -32,3 +32,27 @@ async def test_replies_to_many_people_at_once_all_go_out(world: SandboxWorld) ->
     await asyncio.gather(*(world.emulator.user_writes(p, "/помощь") for p in people))
     for person in people:
         await world.emulator.wait_for_bot_message(person, timeout=20)
+
+
+async def test_a_chat_message_that_asks_nothing_is_counted_once_and_does_not_wake_the_outbox(
+        world: SandboxWorld) -> None:
+    peer = world.chat_peers["5a-parents"]
+    await world.emulator.user_writes(1001, "/привязать 5А родители", peer_id=peer)
+    await world.emulator.wait_for_bot_message(peer, timeout=5)
+    app = world.app
+    assert app is not None and app.outbox_worker is not None and app.inbox_worker is not None
+    wakes = app.outbox_worker._wakes
+    handled = app.inbox_worker.handled
+    for text in ("Добрый вечер! Завтра экскурсия", "Спасибо, поняла"):
+        await world.emulator.user_writes(1003, text, peer_id=peer)
+    deadline = asyncio.get_running_loop().time() + 5
+    while app.inbox_worker.handled < handled + 2:
+        assert asyncio.get_running_loop().time() < deadline
+        await asyncio.sleep(0.02)
+    assert app.outbox_worker._wakes == wakes  # nothing was owed: no read of the outbox
+    [row] = await world.app.db.fetch_all("SELECT count FROM activity WHERE person_id = 'vk:1003'")
+    assert row["count"] == 2
+
+    await world.emulator.user_writes(1003, "/правила")  # a reply is owed: the worker is told
+    await world.emulator.wait_for_bot_message(1003, timeout=5)
+    assert app.outbox_worker._wakes > wakes
