@@ -10,6 +10,8 @@ its idle cost subtracted. Patterns:
   latency 200 people write at once, VK's 20 requests/s enforced — reply p50/p99, all answered?
   year    RSS idle, then after a simulated year (100,000 words never seen before, 2,000 people), twice
   intake  chat messages stored and handled per second, long poll against webhook (schoolbot only)
+  floor   RSS of a process that only loads vkbottle, then vkbottle and the Russian dictionary (what any
+          bot on this stack that reads Russian words starts from)
 
 Run: .venv/bin/python bench/overhead_bench.py [--quick]; writes bench/RESULTS-overhead.md.
 """
@@ -125,6 +127,7 @@ class Bench:
         self.rows: dict[str, dict[str, str]] = {}
         self.numbers: dict[str, dict[str, float]] = {}
         self.notes: list[str] = []
+        self.floors: dict[str, float] = {}
 
     def n(self, full: int) -> int:
         return max(10, int(full * self.scale))
@@ -288,6 +291,20 @@ class Bench:
                 await bot.stop()
                 await emulator.stop()
 
+    # --- what the stack itself takes ------------------------------------------------------------------
+    async def floor(self) -> None:
+        rss = "print(next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmRSS')))"
+        programs = {
+            "vkbottle imported": "import vkbottle",
+            "vkbottle and the pymorphy3 dictionary loaded": (
+                "import vkbottle, pymorphy3; pymorphy3.MorphAnalyzer(lang='ru').parse('школа')"),
+        }
+        for name, program in programs.items():
+            child = await asyncio.create_subprocess_exec(sys.executable, "-c", f"{program}\n{rss}",
+                                                         stdout=asyncio.subprocess.PIPE)
+            out, _ = await child.communicate()
+            self.floors[name] = int(out.decode().split()[-1]) / 1024
+
     # --- the report ----------------------------------------------------------------------------------------
     def report(self) -> str:
         ours, bare = self.numbers.get("schoolbot", {}), self.numbers.get("bare vkbottle", {})
@@ -324,6 +341,9 @@ class Bench:
             row("chat messages handled per second, webhook (Callback API)", "intake_webhook", "/s", "{:.0f}",
                 ratio=False),
         ]
+        if self.floors:
+            lines += ["", "What the stack takes before any bot code runs (a process that only imports): "
+                      + "; ".join(f"{name}: {mb:.0f} MB" for name, mb in self.floors.items()) + "."]
         lines += ["", *(f"Note: {note}." for note in self.notes)] if self.notes else []
         return "\n".join(lines) + "\n"
 
@@ -354,17 +374,19 @@ def _handled(db: Path) -> int:
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="a quarter of the sizes (a smoke run)")
-    parser.add_argument("--only", choices=["schoolbot", "bare", "intake"], action="append")
+    parser.add_argument("--only", choices=["schoolbot", "bare", "intake", "floor"], action="append")
     args = parser.parse_args()
     quiet_libraries()
     bench = Bench(args.quick)
-    chosen = args.only or ["schoolbot", "bare", "intake"]
+    chosen = args.only or ["schoolbot", "bare", "intake", "floor"]
     if "schoolbot" in chosen:
         await bench.run_bot("schoolbot")
     if "bare" in chosen:
         await bench.run_bot("bare")
     if "intake" in chosen:
         await bench.intake()
+    if "floor" in chosen:
+        await bench.floor()
     text = bench.report()
     print(text)
     if not args.only:
