@@ -1,10 +1,11 @@
 """The inbox worker: hands stored updates to the handlers, in order per conversation.
 
 On start it takes every update a crash or a stop left pending; then the intake hands it each batch
-it stores, so an update costs no read of the inbox (a read every few seconds is the safety net). The handler marks an update done in the transaction of its decision. An update
-that met storage trouble (the disk full, the file read-only) waits, however long it takes, without
-counting attempts (counting would need the disk too); one the database refused for another reason
-is tried again a few times, then given up, so one bad update cannot block a chat.
+it stores, so an update costs no read of the inbox (a read every few seconds is the safety net).
+The handler marks an update done in the transaction of its decision. An update that met storage
+trouble (the disk full, the file read-only) waits, however long it takes, without counting attempts
+(counting would need the disk too); one the database refused for another reason is tried again a
+few times, then given up, so one bad update cannot block a chat.
 """
 
 from __future__ import annotations
