@@ -27,13 +27,17 @@ class PeopleRepo:
         self._db = db
 
     async def get(self, person: PersonId) -> Person | None:
-        row = await self._db.fetch_one(
-            "SELECT person_id, display_name, gender FROM people WHERE person_id = ?", (person,)
+        """The person with their roles, in one query (every update looks its actor up)."""
+        rows = await self._db.fetch_all(
+            "SELECT p.person_id, p.display_name, p.gender, r.role FROM people p "
+            "LEFT JOIN person_roles r ON r.person_id = p.person_id WHERE p.person_id = ?", (person,)
         )
-        if row is None:
+        if not rows:
             return None
+        row = rows[0]
         return Person(id=PersonId(row["person_id"]), display_name=row["display_name"],
-                      gender=Gender(row["gender"] or "unknown"), roles=await self.roles_of(person))
+                      gender=Gender(row["gender"] or "unknown"),
+                      roles=frozenset(Role(r["role"]) for r in rows if r["role"] is not None))
 
     async def names(self, people: list[PersonId]) -> dict[PersonId, Person]:
         """The stored people among `people` (name and gender, no roles), in one query."""

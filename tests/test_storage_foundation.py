@@ -146,8 +146,14 @@ async def test_people_and_roles(db: Database) -> None:
         TEACHER, "Мария Петрова", Gender.FEMALE)
     assert person.roles == {Role.TEACHER}
     assert await people.with_role(Role.TEACHER) == [TEACHER]
+    assert await people.grant(TEACHER, Role.CLASS_TEACHER, granted_by=ADMIN, now=NOW)
+    assert (await people.get(TEACHER)).roles == {Role.TEACHER, Role.CLASS_TEACHER}  # type: ignore[union-attr]
     assert await people.revoke(TEACHER, Role.TEACHER)
     assert not await people.revoke(TEACHER, Role.TEACHER)
+    assert await people.revoke(TEACHER, Role.CLASS_TEACHER)
+    without_roles = await people.get(TEACHER)
+    assert without_roles is not None and without_roles.roles == frozenset()
+    assert without_roles.display_name == "Мария Петрова"
 
 
 async def test_the_same_number_on_two_platforms_is_two_people(db: Database) -> None:
