@@ -114,7 +114,7 @@ class BotApp:
         self.outbox_worker = OutboxWorker(self.services)
         self.degraded = DegradedMode(self.services)
         self.outbox_worker.on_storage_trouble = self.degraded.storage_failed
-        dispatcher = Dispatcher(self.services, self._db, committed=self.outbox_worker.wake, degraded=self.degraded)
+        dispatcher = Dispatcher(self.services, self._db, committed=self.outbox_worker.take, degraded=self.degraded)
         self.inbox_worker = InboxWorker(repos.inbox, dispatcher)
         self.intakes = {a.platform: Intake(a.platform, repos.inbox, self.degraded, stored=self.inbox_worker.take,
                                            clock=self.services.now) for a in self.adapters}

@@ -10,7 +10,7 @@ written; any other exception becomes «Временная ошибка» and a l
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from pydantic import ValidationError
 
@@ -37,6 +37,7 @@ from handlers.messages import on_message
 from handlers.presses import on_press
 from storage.db import Database
 from storage.inbox import InboxItem
+from storage.outbox import OutboxItem
 from storage.trouble import STORAGE_ERRORS, storage_cause
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ async def route(ctx: Context, event: Event) -> None:
 
 
 class Dispatcher:
-    def __init__(self, services: Services, db: Database, *, committed: Callable[[], None],
+    def __init__(self, services: Services, db: Database, *, committed: Callable[[Sequence[OutboxItem]], None],
                  degraded: DegradedMode) -> None:
         self._s = services
         self._db = db
@@ -104,7 +105,7 @@ class Dispatcher:
             except STORAGE_ERRORS as error:
                 return await self._storage_trouble(item, event, error)
         if ctx.queued:  # a message in a chat that asked for nothing costs the outbox no look
-            self._committed()
+            self._committed(ctx.handoff or [])  # no await since `finish`: see Context.handoff
         await self._degraded.storage_works()
         return Handled.DONE
 

@@ -74,20 +74,29 @@ _RELEASE_FILE = (
 class Outbox:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self.adds = 0
+        """Calls of `add` that queued effects, in this process: the worker tells from it whether effects
+        were queued that it has not seen (see OutboxWorker.take)."""
 
     def transaction(self) -> AbstractAsyncContextManager[Transaction]:
         """Recording an outcome and its follow-ups happens at once or not at all."""
         return self._db.transaction()
 
     async def add(self, effects: Sequence[Effect], now: datetime, *, also: Sequence[Statement] = ()) -> list[int]:
+        """`add_items`, returning the new rows' ids."""
+        return [item.id for item in await self.add_items(effects, now, also=also)]
+
+    async def add_items(self, effects: Sequence[Effect], now: datetime, *,
+                        also: Sequence[Statement] = ()) -> list[OutboxItem]:
         """Queue effects (inside the caller's transaction, when there is one), with `also` (the update
-        marked done), in one trip to the database; returns the new rows' ids.
+        marked done), in one trip to the database; returns the new rows as `heads` would read them.
 
         A newer edit of a message supersedes those still waiting: under a flood only the last text
         goes out (one being carried out right now finishes, and the newer one follows it).
         """
         statements: list[Statement] = []
         inserts: list[int] = []
+        rows: list[tuple[str, int, str, int]] = []
         for effect in effects:
             if isinstance(effect, Edit):
                 statements.append((
@@ -97,10 +106,12 @@ class Outbox:
             row_tag = f"edit:{effect.tag}" if isinstance(effect, Edit) else tag
             file_id = effect.file if isinstance(effect, SendFile) else None
             inserts.append(len(statements))
+            row = (lane_of(effect), priority_of(effect), dump_effect(effect), new_dedup())
+            rows.append(row)
             statements.append((
                 "INSERT INTO outbox (lane, priority, effect, dedup, tag, created_at, file_id) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (lane_of(effect), priority_of(effect), dump_effect(effect), new_dedup(), row_tag, iso(now), file_id)))
+                (*row, row_tag, iso(now), file_id)))
             if tag is not None:  # where the tagged message will be, so a later edit finds it
                 statements.append((
                     "INSERT INTO sent_messages (tag, conversation) VALUES (?, ?) "
@@ -109,7 +120,11 @@ class Outbox:
         if not statements and not also:
             return []
         results = await self._db.run_batch([*statements, *also])
-        return [results[i] for i in inserts]
+        if rows:
+            self.adds += 1
+        return [OutboxItem(id=results[i], lane=lane, priority=priority, effect_json=effect_json, attempts=0,
+                           dedup=dedup, not_before=None)
+                for i, (lane, priority, effect_json, dedup) in zip(inserts, rows, strict=True)]
 
     async def heads(self, busy: set[str], now: datetime, limit: int) -> list[OutboxItem]:
         """The first pending effect of each lane not in `busy` and due now, most urgent first.

@@ -20,6 +20,7 @@ from bot.port.ids import SYSTEM, ChatId, PersonId, Platform, Where
 from bot.services import Services
 from storage.db import Statement
 from storage.inbox import done_statement
+from storage.outbox import OutboxItem
 
 
 class AlreadyCommitted(RuntimeError):
@@ -45,6 +46,11 @@ class Context:
     commits them, its replies and the update marked done in one trip to the database."""
     queued: bool = False
     """Effects went to the outbox: the outbox worker is to look."""
+    handoff: list[OutboxItem] | None = field(default_factory=list)
+    """What `finish` committed in a transaction of its own, as its last step: the dispatcher hands it to
+    the outbox worker before anything else can run, so the worker may start it without reading the
+    queue. None once a `commit` block queued effects (they were committed earlier, while other updates
+    could queue theirs): then the worker reads. Never an effect whose transaction rolled back."""
 
     @property
     def platform(self) -> Platform:
@@ -123,7 +129,8 @@ class Context:
         try:
             async with self.transaction():
                 yield
-                await self._owe_and_close()
+                if await self._owe_and_close():
+                    self.handoff = None
         except BaseException:
             del self.effects[owed_before:]  # what the failed decision owed is owed no more
             raise
@@ -138,14 +145,18 @@ class Context:
                 async with self.commit():
                     pass
                 return
-            await self._owe_and_close()
+            queued = await self._owe_and_close()  # a transaction of its own: committed when it returns
+            if self.handoff is not None:
+                self.handoff += queued
             self.writes.clear()
             self.committed = True
 
-    async def _owe_and_close(self) -> None:
+    async def _owe_and_close(self) -> list[OutboxItem]:
         now = self.services.now()
-        await self.services.repos.outbox.add(self.effects, now, also=[*self.writes, done_statement(self.inbox_id, now)])
+        queued = await self.services.repos.outbox.add_items(
+            self.effects, now, also=[*self.writes, done_statement(self.inbox_id, now)])
         self.queued = self.queued or bool(self.effects)
+        return queued
 
     def transaction_open(self) -> bool:
         return self.services.transaction_open()

@@ -12,8 +12,9 @@ kept in memory and only recorded on the next try: the message is not sent a seco
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from pydantic import ValidationError
@@ -78,6 +79,11 @@ class OutboxWorker:
         a read that left nothing behind, so an effect done in a quiet lane costs no read of the queue."""
         self._wakes = 0
         """wake() calls so far: effects committed after an effect's heads were read may wait behind it."""
+        self._reading = False
+        """The heads are being read: what they will start is not known yet, so take() must not start anything."""
+        self._adds_seen = -1
+        """The outbox's `adds` as of the last read, plus the takes since: one more than that at a take
+        means the handed effects are the only ones queued since (no scheduler's or follow-up in between)."""
         self._stopping = False
         self._unrecorded: dict[int, Outcome] = {}
         """Effects carried out whose outcome the database could not take yet, by outbox id."""
@@ -95,6 +101,37 @@ class OutboxWorker:
         self._wakes += 1
         self._look = True
         self._wake.set()
+
+    def take(self, committed: Sequence[OutboxItem]) -> None:
+        """Effects just committed, handed over in memory.
+
+        When nothing else can be due and waiting — the last read left nothing behind, no effect is
+        postponed, no read is under way, and these are the only effects queued since (`adds`) — they are
+        exactly what a read would find now, so each lane's first is started at once: one read of the queue
+        fewer per reply. Otherwise, and for broadcasts, the queue is read as after wake(). One behind an
+        effect in flight waits for it: that one looks when it is done (the wake count changed).
+        """
+        self._wakes += 1
+        if (not committed or self._look or self._reading or self._stopping or not self._retry_known
+                or self._retry_due is not None or self._outbox.adds != self._adds_seen + 1):
+            self._look = True
+            self._wake.set()
+            return
+        self._adds_seen += 1
+        firsts: dict[str, OutboxItem] = {}
+        for item in sorted(committed, key=lambda i: i.id):  # a lane keeps the order of its rows
+            if item.lane in firsts:
+                firsts[item.lane] = dataclasses.replace(firsts[item.lane], more_in_lane=True)
+            else:
+                firsts[item.lane] = item
+        for item in sorted(firsts.values(), key=lambda i: (i.priority, i.id)):
+            if item.lane in self._busy:
+                continue
+            if item.priority >= BULK or len(self._busy) >= self._concurrency:
+                self._look = True
+                self._wake.set()
+                continue
+            self._start(item, self._wakes)
 
     async def run(self) -> None:
         while not self._stopping:
@@ -115,19 +152,27 @@ class OutboxWorker:
             self._look = True  # the first effect done frees a slot for what waits
             return
         wakes = self._wakes
-        heads = await self._outbox.heads(self._busy, self._clock(), free)
+        self._adds_seen = self._outbox.adds  # anything queued from here on may be unseen by this read
+        self._reading = True
+        try:
+            heads = await self._outbox.heads(self._busy, self._clock(), free)
+        finally:
+            self._reading = False
         if len(heads) == free:
             self._look = True  # the limit may have left due effects behind
         for item in heads:
-            if item.priority >= BULK:
-                if len(self._bulk_busy) >= BULK_CONCURRENCY:
-                    self._look = True
-                    continue
-                self._bulk_busy.add(item.lane)
-            self._busy.add(item.lane)
-            task = asyncio.create_task(self._do(item, wakes))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            if item.priority >= BULK and len(self._bulk_busy) >= BULK_CONCURRENCY:
+                self._look = True
+                continue
+            self._start(item, wakes)
+
+    def _start(self, item: OutboxItem, wakes: int) -> None:
+        if item.priority >= BULK:
+            self._bulk_busy.add(item.lane)
+        self._busy.add(item.lane)
+        task = asyncio.create_task(self._do(item, wakes))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _sleep(self) -> None:
         timeout = IDLE_CHECK

@@ -56,3 +56,33 @@ async def test_a_chat_message_that_asks_nothing_is_counted_once_and_does_not_wak
     await world.emulator.user_writes(1003, "/правила")  # a reply is owed: the worker is told
     await world.emulator.wait_for_bot_message(1003, timeout=5)
     assert app.outbox_worker._wakes > wakes
+
+
+async def test_a_reply_committed_as_the_last_step_is_sent_without_reading_the_queue(world: SandboxWorld) -> None:
+    app = world.app
+    assert app is not None and app.outbox_worker is not None
+    outbox = app.outbox_worker._outbox
+    reads = 0
+    original = outbox.heads
+
+    async def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal reads
+        reads += 1
+        return await original(*args, **kwargs)
+
+    world.emulator.add_user(PARENT, "Ольга", "Тестова")
+    await world.emulator.user_writes(PARENT, "/правила")  # the worker learns the queue is empty
+    await world.emulator.wait_for_bot_message(PARENT, timeout=5)
+    await asyncio.sleep(0.3)
+    outbox.heads = counted  # type: ignore[method-assign]
+    for text in ("/права", "/поддержка", "/помощь"):
+        await world.emulator.user_writes(PARENT, text)
+        await world.emulator.wait_for_bot_message(PARENT, timeout=2.5)
+    assert reads == 0
+
+
+async def test_a_flow_that_commits_midway_still_gets_its_replies_out_at_once(world: SandboxWorld) -> None:
+    peer = world.chat_peers["staff"]
+    await world.emulator.user_writes(1001, "/привязать учительская", peer_id=peer)  # a commit block, then replies
+    reply = await world.emulator.wait_for_bot_message(peer, timeout=2.5)
+    assert "Учительская" in reply["text"] or "учительск" in reply["text"]
