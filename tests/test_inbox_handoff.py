@@ -11,6 +11,7 @@ from bot.port.ids import PersonId, Platform
 from bot.runtime.inbox_worker import Handled, InboxWorker
 from storage.db import Database
 from storage.inbox import Inbox, InboxItem
+from tests.waiting import eventually
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -44,13 +45,6 @@ class Recorder:
         return Handled.DONE
 
 
-async def until(check, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not check():
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.01)
-
-
 async def test_store_returns_only_the_new_updates(db: Database) -> None:
     inbox = Inbox(db)
     first = await inbox.store(Platform.VK, [started("a"), started("b")], "1", NOW)
@@ -65,10 +59,10 @@ async def test_handed_updates_are_handled_without_reading_the_inbox(db: Database
     recorder = Recorder(inbox)
     worker = InboxWorker(inbox, recorder)
     task = asyncio.create_task(worker.run())
-    await until(lambda: inbox.reads == 1)  # the start's read of what a crash left
+    await eventually(lambda: inbox.reads == 1)  # the start's read of what a crash left
     for n in range(20):
         worker.take(await inbox.store(Platform.VK, [started(f"k{n}", f"vk:{n % 3}")], str(n), NOW))
-    await until(lambda: len(recorder.keys) == 20)
+    await eventually(lambda: len(recorder.keys) == 20)
     assert sorted(recorder.keys) == sorted(f"k{n}" for n in range(20))
     assert inbox.reads == 1
     await worker.stop(1.0)
@@ -82,14 +76,14 @@ async def test_updates_handed_while_a_read_is_under_way_are_handled_once(db: Dat
     inbox.hold = asyncio.Event()
     worker = InboxWorker(inbox, recorder)
     task = asyncio.create_task(worker.run())
-    await until(lambda: inbox.reads == 1)
+    await eventually(lambda: inbox.reads == 1)
     # Stored after the read ran, handed before its answer is used; and one stored before the next read.
     worker.take(await inbox.store(Platform.VK, [started("during")], "1", NOW))
     inbox.hold.set()
     inbox.hold = None
-    await until(lambda: len(recorder.keys) == 2)
+    await eventually(lambda: len(recorder.keys) == 2)
     worker.take(await inbox.store(Platform.VK, [started("after")], "2", NOW))
-    await until(lambda: len(recorder.keys) == 3)
+    await eventually(lambda: len(recorder.keys) == 3)
     await asyncio.sleep(0.1)
     assert recorder.keys == ["left-by-a-crash", "during", "after"]
     await worker.stop(1.0)

@@ -48,9 +48,6 @@ class InboxWorker:
         self.handled = 0
         """Updates finished so far; the sandbox and tests wait on it."""
 
-    def wake(self) -> None:
-        self._wake.set()
-
     def take(self, items: Sequence[InboxItem]) -> None:
         """Updates just stored, handed over in memory.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.sandbox.world import SandboxWorld
+from tests.waiting import eventually
 
 PARENT = 4242
 
@@ -45,10 +46,7 @@ async def test_a_chat_message_that_asks_nothing_is_counted_once_and_does_not_wak
     handled = app.inbox_worker.handled
     for text in ("Добрый вечер! Завтра экскурсия", "Спасибо, поняла"):
         await world.emulator.user_writes(1003, text, peer_id=peer)
-    deadline = asyncio.get_running_loop().time() + 5
-    while app.inbox_worker.handled < handled + 2:
-        assert asyncio.get_running_loop().time() < deadline
-        await asyncio.sleep(0.02)
+    await eventually(lambda: app.inbox_worker.handled >= handled + 2)  # type: ignore[union-attr]
     assert app.outbox_worker._wakes == wakes  # nothing was owed: no read of the outbox
     [row] = await world.app.db.fetch_all("SELECT count FROM activity WHERE person_id = 'vk:1003'")
     assert row["count"] == 2
@@ -80,10 +78,8 @@ async def test_a_reply_committed_as_the_last_step_is_sent_without_reading_the_qu
         done = worker.done
         await world.emulator.user_writes(PARENT, text)
         await world.emulator.wait_for_bot_message(PARENT, timeout=2.5)
-        deadline = asyncio.get_running_loop().time() + 2.5
-        while worker.done == done:  # recorded, its lane free: the next reply is not behind it
-            assert asyncio.get_running_loop().time() < deadline
-            await asyncio.sleep(0.01)
+        # Recorded, its lane free: the next reply is not behind it.
+        await eventually(lambda done=done: worker.done > done, timeout=2.5)  # type: ignore[misc]
     assert reads == 0
 
 
